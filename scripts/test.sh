@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust suite once on SQLite and once on Postgres (each test makes its own
+# database and drops it), then the dashboard's checks when the frontend is present.
+# A backend that cannot be reached fails the run; nothing is skipped silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+ran=()
+
+echo "==> Rust tests on SQLite"
+TUTORSCORE_TEST_BACKEND=sqlite cargo nextest run --workspace --no-fail-fast
+ran+=("sqlite")
+
+echo "==> Rust tests on Postgres ($TEST_POSTGRES_URL)"
+if ! psql "$TEST_POSTGRES_URL" -Atc 'SELECT 1' </dev/null >/dev/null 2>&1; then
+  echo "ERROR: Postgres is not reachable at $TEST_POSTGRES_URL; the Postgres suite cannot run." >&2
+  exit 1
+fi
+# Databases left behind by an interrupted earlier run.
+psql "$TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'tutorscore_test_%'" </dev/null |
+  while read -r stale; do psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $stale WITH (FORCE)" </dev/null; done
+TUTORSCORE_TEST_BACKEND=postgres cargo nextest run --workspace --no-fail-fast
+ran+=("postgres")
+
+if [ -f frontend/package.json ]; then
+  echo "==> Dashboard checks"
+  (cd frontend && npm run check)
+  ran+=("dashboard")
+fi
+
+echo "==> All tests passed. Backends and suites run: ${ran[*]}"

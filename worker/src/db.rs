@@ -1,0 +1,41 @@
+//! Database access shared by the api and the worker: opening and migrating, and starting
+//! write transactions that behave the same on SQLite and Postgres.
+
+use migration::MigratorTrait;
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+
+pub use migration::{ConnectError, DEFAULT_DATABASE_URL};
+
+/// Opens the pool and brings the schema up to date.
+pub async fn connect_and_migrate(
+    url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, ConnectError> {
+    let db = migration::connect(url, max_connections).await?;
+    migration::Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so concurrent writers wait for the busy timeout instead of failing
+/// with "database is locked" when a read would later upgrade to a write.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            db.begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+        }
+        _ => db.begin().await,
+    }
+}
+
+/// Whether a database error is a unique-constraint violation (a concurrent duplicate insert).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}

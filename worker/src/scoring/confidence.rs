@@ -1,0 +1,48 @@
+//! Confidence bounds for rates estimated from few sessions.
+
+/// The Wilson score interval's lower bound for `successes` out of `trials`, as a percentage.
+///
+/// With one reschedule in one session the point rate is 100% but the bound (z = 1.96) is only
+/// about 21%; with 30 of 100 it is about 22%. Flagging on the bound means a tutor is flagged
+/// only when the data say, with the chosen confidence, that the true rate is above the line.
+pub fn wilson_lower_bound(successes: u32, trials: u32, z: f64) -> f64 {
+    if trials == 0 {
+        return 0.0;
+    }
+    let n = f64::from(trials);
+    let p = f64::from(successes.min(trials)) / n;
+    let z2 = z * z;
+    let centre = p + z2 / (2.0 * n);
+    let margin = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    (100.0 * (centre - margin) / (1.0 + z2 / n)).clamp(0.0, 100.0)
+}
+
+/// `part` of `whole` as a percentage (0 when `whole` is 0).
+pub fn percent(part: u32, whole: u32) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * f64::from(part) / f64::from(whole)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values() {
+        assert_eq!(wilson_lower_bound(0, 0, 1.96), 0.0);
+        assert_eq!(wilson_lower_bound(0, 10, 1.96), 0.0);
+        assert!((wilson_lower_bound(1, 1, 1.96) - 20.65).abs() < 0.01);
+        assert!((wilson_lower_bound(30, 100, 1.96) - 21.89).abs() < 0.01);
+        assert!((wilson_lower_bound(10, 10, 1.96) - 72.25).abs() < 0.01);
+    }
+
+    #[test]
+    fn the_bound_grows_with_evidence_at_the_same_rate() {
+        let small = wilson_lower_bound(2, 10, 1.96);
+        let large = wilson_lower_bound(20, 100, 1.96);
+        assert!(small < large && large < 20.0);
+    }
+}

@@ -1,0 +1,141 @@
+//! Scoring, version 1: explainable rules as pure functions over plain data.
+//!
+//! Input: one tutor's sessions of the last 90 days ([`SessionFact`]), "now", the tutor's
+//! previous risk level and the [`ScoringConfig`]. Output: a [`ScoreReport`] with the metrics of
+//! each window (7, 30, 90 days), the flags with their evidence and recommendations, a 0-100
+//! quality score and a risk level. No I/O and no clock reads: tests pass everything in.
+//!
+//! The rules:
+//! - rates per window: tutor-initiated reschedules / sessions scheduled (excused reason codes
+//!   excluded but counted), tutor no-shows / sessions due, late starts and early ends /
+//!   completed sessions, poor first sessions / first sessions with a known outcome;
+//! - a rule flags when, in a window with at least `min_sessions` sessions, the Wilson lower
+//!   bound of the rate is above the threshold (so 1 of 1 is not "100%");
+//!   critical above the critical level; the window with the strongest evidence is reported;
+//! - risk: high with a critical flag or `high_risk_flag_count` flags, medium with one flag,
+//!   low otherwise; hysteresis keeps a level until the bound is clearly below the line;
+//! - quality score: 100 minus each metric's weight times its rate relative to twice its
+//!   threshold (capped), on the 30-day window, or the 90-day one when 30 days lack data;
+//!   last-minute reschedules weigh `last_minute_weight` times a planned one.
+
+mod confidence;
+mod config;
+mod flags;
+mod window;
+
+use chrono::{DateTime, Utc};
+use entity::{RescheduleInitiator, RiskLevel, SessionStatus};
+use serde::{Deserialize, Serialize};
+
+pub use confidence::wilson_lower_bound;
+pub use config::{RateRule, ScoringConfig};
+pub use flags::{Flag, FlagCode, Severity};
+pub use window::{WINDOWS, WindowMetrics};
+
+/// What scoring needs to know about one session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionFact {
+    pub student_ref: String,
+    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_minutes: i32,
+    pub actual_start: Option<DateTime<Utc>>,
+    pub actual_end: Option<DateTime<Utc>>,
+    pub status: SessionStatus,
+    pub is_first_session: bool,
+    pub rating: Option<i16>,
+    pub reschedule: Option<RescheduleFact>,
+}
+
+/// What scoring needs to know about a reschedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RescheduleFact {
+    pub initiator: RescheduleInitiator,
+    pub reason_code: Option<String>,
+    pub notice_hours: f64,
+}
+
+/// The explained score of one tutor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreReport {
+    /// 0 (worst) to 100 (best).
+    pub quality_score: f64,
+    pub risk_level: RiskLevel,
+    pub flags: Vec<Flag>,
+    /// One entry per window, shortest first.
+    pub windows: Vec<WindowMetrics>,
+    pub computed_at: DateTime<Utc>,
+}
+
+impl ScoreReport {
+    /// The metrics of the `days` window.
+    pub fn window(&self, days: u32) -> Option<&WindowMetrics> {
+        self.windows.iter().find(|w| w.days == days)
+    }
+
+    /// Flag codes as stored for filtering: `,code,code,`.
+    pub fn flag_codes(&self) -> String {
+        let mut codes = String::from(",");
+        for flag in &self.flags {
+            codes += flag.code.as_str();
+            codes.push(',');
+        }
+        codes
+    }
+}
+
+/// Scores one tutor. `sessions` may be in any order and may include sessions older than the
+/// longest window (they are ignored).
+pub fn score(
+    sessions: &[SessionFact],
+    now: DateTime<Utc>,
+    previous: Option<RiskLevel>,
+    config: &ScoringConfig,
+) -> ScoreReport {
+    let windows: Vec<_> = WINDOWS
+        .iter()
+        .map(|days| WindowMetrics::count(*days, sessions, now, config))
+        .collect();
+    let flags = flags::evaluate(&windows, previous, config);
+    let critical = flags.iter().any(|f| f.severity == Severity::Critical);
+    let risk_level = if critical || flags.len() >= config.high_risk_flag_count.max(1) {
+        RiskLevel::High
+    } else if flags.is_empty() {
+        RiskLevel::Low
+    } else {
+        RiskLevel::Medium
+    };
+    let basis = windows
+        .iter()
+        .find(|w| w.days == 30 && w.enough_data)
+        .or_else(|| windows.iter().find(|w| w.days == 90))
+        .expect("the 90-day window is always computed");
+    ScoreReport {
+        quality_score: quality_score(basis, config),
+        risk_level,
+        flags,
+        windows,
+        computed_at: now,
+    }
+}
+
+/// 100 minus the weighted penalties of one window, rounded to one decimal.
+fn quality_score(w: &WindowMetrics, config: &ScoringConfig) -> f64 {
+    let penalty = |rate: f64, rule: RateRule| rule.weight * (rate / (2.0 * rule.threshold)).clamp(0.0, 1.0);
+    let planned = w.tutor_reschedules - w.last_minute_reschedules;
+    let weighted_reschedules =
+        f64::from(planned) + config.last_minute_weight * f64::from(w.last_minute_reschedules);
+    let reschedule_rate = if w.sessions == 0 {
+        0.0
+    } else {
+        100.0 * weighted_reschedules / f64::from(w.sessions)
+    };
+    let total = penalty(reschedule_rate, config.reschedule_rule())
+        + penalty(w.no_show_rate, config.no_show_rule())
+        + penalty(w.late_start_rate, config.late_start_rule())
+        + penalty(w.early_end_rate, config.early_end_rule())
+        + penalty(w.poor_first_session_rate, config.poor_first_session_rule());
+    ((100.0 - total).clamp(0.0, 100.0) * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,468 @@
+//! Unit and property tests of the scoring rules, with a fixed "now".
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entity::{RescheduleInitiator, RiskLevel, SessionStatus};
+use proptest::prelude::*;
+
+use super::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 30, 12, 0, 0).unwrap()
+}
+
+/// A completed, on-time, non-first session `days_ago` days before now.
+fn completed(days_ago: i64) -> SessionFact {
+    let start = now() - Duration::days(days_ago) - Duration::hours(2);
+    SessionFact {
+        student_ref: "returning".into(),
+        scheduled_start: start,
+        scheduled_minutes: 60,
+        actual_start: Some(start),
+        actual_end: Some(start + Duration::minutes(60)),
+        status: SessionStatus::Completed,
+        is_first_session: false,
+        rating: Some(5),
+        reschedule: None,
+    }
+}
+
+fn rescheduled(days_ago: i64, notice_hours: f64) -> SessionFact {
+    SessionFact {
+        status: SessionStatus::Rescheduled,
+        actual_start: None,
+        actual_end: None,
+        rating: None,
+        reschedule: Some(RescheduleFact {
+            initiator: RescheduleInitiator::Tutor,
+            reason_code: None,
+            notice_hours,
+        }),
+        ..completed(days_ago)
+    }
+}
+
+fn with_status(status: SessionStatus, days_ago: i64) -> SessionFact {
+    SessionFact {
+        status,
+        actual_start: None,
+        actual_end: None,
+        rating: None,
+        ..completed(days_ago)
+    }
+}
+
+fn late(days_ago: i64, minutes: i64) -> SessionFact {
+    let s = completed(days_ago);
+    SessionFact {
+        actual_start: s.actual_start.map(|t| t + Duration::minutes(minutes)),
+        ..s
+    }
+}
+
+fn early(days_ago: i64, minutes: i64) -> SessionFact {
+    let s = completed(days_ago);
+    SessionFact {
+        actual_end: s.actual_end.map(|t| t - Duration::minutes(minutes)),
+        ..s
+    }
+}
+
+/// `bad` sessions made by `make`, padded with completed sessions to `total`, all 8 to 28 days
+/// ago: inside the 30- and 90-day windows, outside the 7-day one.
+fn mix(total: usize, bad: usize, make: impl Fn(i64) -> SessionFact) -> Vec<SessionFact> {
+    (0..total)
+        .map(|i| {
+            if i < bad {
+                make(8 + i as i64 % 21)
+            } else {
+                completed(8 + i as i64 % 21)
+            }
+        })
+        .collect()
+}
+
+fn report(sessions: &[SessionFact]) -> ScoreReport {
+    score(sessions, now(), None, &ScoringConfig::default())
+}
+
+fn flag(report: &ScoreReport, code: FlagCode) -> Option<&Flag> {
+    report.flags.iter().find(|f| f.code == code)
+}
+
+#[test]
+fn windows_count_what_falls_inside_them() {
+    let sessions = vec![
+        completed(1),
+        completed(6),
+        completed(8),
+        completed(29),
+        completed(31),
+        completed(89),
+        completed(91),
+    ];
+    let r = report(&sessions);
+    let counts: Vec<_> = r.windows.iter().map(|w| (w.days, w.sessions)).collect();
+    assert_eq!(counts, vec![(7, 2), (30, 4), (90, 6)]);
+}
+
+#[test]
+fn reschedule_rate_is_the_seed_formula() {
+    let r = report(&mix(20, 5, |d| rescheduled(d, 48.0)));
+    let w = r.window(30).unwrap();
+    assert_eq!((w.tutor_reschedules, w.sessions), (5, 20));
+    assert_eq!(w.reschedule_rate, 25.0);
+}
+
+/// (sessions, tutor reschedules, flagged?, severity) around the 15% line and the 40% critical line.
+#[test]
+fn reschedule_flag_at_and_around_the_threshold() {
+    let cases = [
+        (100, 15, false, None),                   // 15%: bound ~9%
+        (100, 21, false, None),                   // 21%: bound ~14.2%
+        (100, 22, true, Some(Severity::Warning)), // 22%: bound ~15.001%
+        (40, 20, true, Some(Severity::Warning)),  // 50%: bound ~35%
+        (40, 30, true, Some(Severity::Critical)), // 75%: bound ~60%
+        (4, 4, false, None),                      // not enough data in any window
+    ];
+    for (total, bad, flagged, severity) in cases {
+        let r = report(&mix(total, bad, |d| rescheduled(d, 72.0)));
+        let f = flag(&r, FlagCode::RescheduleRate);
+        assert_eq!(f.is_some(), flagged, "{bad} of {total}: {:?}", r.flags);
+        assert_eq!(f.map(|f| f.severity), severity, "{bad} of {total}");
+    }
+}
+
+#[test]
+fn one_reschedule_in_a_tiny_sample_does_not_flag_at_100_percent() {
+    let r = report(&[rescheduled(1, 2.0)]);
+    assert!(r.flags.is_empty());
+    assert_eq!(r.risk_level, RiskLevel::Low);
+    let w = r.window(7).unwrap();
+    assert_eq!(w.reschedule_rate, 100.0);
+    assert!(!w.enough_data, "the window says it lacks data");
+    // Five sessions with one reschedule: enough data, bound far below the line.
+    let r = report(&mix(5, 1, |d| rescheduled(d, 2.0)));
+    assert!(r.window(7).is_some_and(|w| w.enough_data || w.sessions < 5));
+    assert!(r.flags.is_empty());
+}
+
+#[test]
+fn last_minute_reschedules_weigh_more_and_are_named_in_the_evidence() {
+    let planned = report(&mix(20, 3, |d| rescheduled(d, 72.0)));
+    let last_minute = report(&mix(20, 3, |d| rescheduled(d, 3.0)));
+    assert!(
+        last_minute.quality_score < planned.quality_score,
+        "{} vs {}",
+        last_minute.quality_score,
+        planned.quality_score
+    );
+
+    let flagged = report(&mix(20, 8, |d| rescheduled(d, 3.0)));
+    let f = flag(&flagged, FlagCode::RescheduleRate).expect("flagged");
+    assert!(
+        f.evidence
+            .starts_with("8 of 20 sessions rescheduled by the tutor in 30 days, 8 with under 24 h notice"),
+        "{}",
+        f.evidence
+    );
+    assert!(f.recommendation.contains("24 hours"));
+    assert_eq!(flagged.window(30).unwrap().last_minute_reschedules, 8);
+}
+
+#[test]
+fn excused_reasons_are_counted_but_not_in_the_rate() {
+    let outage = |d| SessionFact {
+        reschedule: Some(RescheduleFact {
+            initiator: RescheduleInitiator::Tutor,
+            reason_code: Some("platform_outage".into()),
+            notice_hours: 1.0,
+        }),
+        ..rescheduled(d, 1.0)
+    };
+    let r = report(&mix(20, 10, outage));
+    let w = r.window(30).unwrap();
+    assert_eq!((w.tutor_reschedules, w.excused_reschedules), (0, 10));
+    assert_eq!(w.reschedule_rate, 0.0);
+    assert!(flag(&r, FlagCode::RescheduleRate).is_none());
+}
+
+#[test]
+fn student_reschedules_do_not_count_against_the_tutor() {
+    let by_student = |d| SessionFact {
+        reschedule: Some(RescheduleFact {
+            initiator: RescheduleInitiator::Student,
+            reason_code: None,
+            notice_hours: 1.0,
+        }),
+        ..rescheduled(d, 1.0)
+    };
+    let r = report(&mix(20, 10, by_student));
+    assert_eq!(r.window(30).unwrap().student_reschedules, 10);
+    assert!(r.flags.is_empty());
+}
+
+#[test]
+fn no_show_flag_at_and_around_the_threshold() {
+    // Denominator: sessions due to take place.
+    let cases = [(100, 5, false), (100, 9, false), (100, 10, true), (30, 6, true)];
+    for (total, bad, flagged) in cases {
+        let r = report(&mix(total, bad, |d| with_status(SessionStatus::TutorNoShow, d)));
+        assert_eq!(
+            flag(&r, FlagCode::NoShowRate).is_some(),
+            flagged,
+            "{bad} of {total}"
+        );
+    }
+    let r = report(&mix(20, 2, |d| with_status(SessionStatus::StudentNoShow, d)));
+    assert!(r.flags.is_empty(), "student no-shows are not the tutor's");
+}
+
+#[test]
+fn late_start_counts_only_beyond_five_minutes() {
+    let five = report(&mix(20, 20, |d| late(d, 5)));
+    assert_eq!(five.window(30).unwrap().late_starts, 0);
+    let six = report(&mix(20, 20, |d| late(d, 6)));
+    assert_eq!(six.window(30).unwrap().late_starts, 20);
+    let cases = [
+        (100, 20, false),
+        (100, 27, false),
+        (100, 28, true),
+        (20, 15, true),
+    ];
+    for (total, bad, flagged) in cases {
+        let r = report(&mix(total, bad, |d| late(d, 12)));
+        assert_eq!(
+            flag(&r, FlagCode::LateStartRate).is_some(),
+            flagged,
+            "{bad} of {total}: {:?}",
+            r.flags
+        );
+    }
+}
+
+#[test]
+fn early_end_counts_only_beyond_ten_minutes() {
+    let ten = report(&mix(20, 20, |d| early(d, 10)));
+    assert_eq!(ten.window(30).unwrap().early_ends, 0);
+    let eleven = report(&mix(20, 20, |d| early(d, 11)));
+    assert_eq!(eleven.window(30).unwrap().early_ends, 20);
+    let r = report(&mix(20, 15, |d| early(d, 20)));
+    let f = flag(&r, FlagCode::EarlyEndRate).expect("flagged");
+    assert!(
+        f.evidence
+            .starts_with("15 of 20 sessions ended over 10 minutes early")
+    );
+}
+
+#[test]
+fn first_session_quality_judges_rating_no_show_and_rebooking() {
+    let first = |student: &str, days_ago: i64, rating: Option<i16>| SessionFact {
+        student_ref: student.into(),
+        is_first_session: true,
+        rating,
+        ..completed(days_ago)
+    };
+    let again = |student: &str, days_ago: i64| SessionFact {
+        student_ref: student.into(),
+        ..completed(days_ago)
+    };
+    let sessions = vec![
+        first("rated-low", 40, Some(2)), // poor: rating
+        first("came-back", 40, Some(5)), // good: rebooked within 14 days
+        again("came-back", 35),
+        first("left", 40, Some(5)),        // poor: never rebooked
+        first("late-return", 60, Some(4)), // poor: rebooked after 14 days
+        again("late-return", 40),
+        first("too-early-to-tell", 3, Some(4)), // unknown yet: excluded
+        SessionFact {
+            student_ref: "missed".into(),
+            is_first_session: true,
+            ..with_status(SessionStatus::TutorNoShow, 50)
+        }, // poor
+    ];
+    let r = report(&sessions);
+    let w = r.window(90).unwrap();
+    assert_eq!((w.poor_first_sessions, w.first_sessions), (4, 5));
+    assert_eq!(w.poor_first_session_rate, 80.0);
+}
+
+#[test]
+fn risk_levels_follow_the_flags() {
+    assert_eq!(report(&mix(40, 0, completed)).risk_level, RiskLevel::Low);
+    assert_eq!(report(&mix(40, 0, completed)).quality_score, 100.0);
+    assert_eq!(
+        report(&mix(40, 14, |d| rescheduled(d, 72.0))).risk_level,
+        RiskLevel::Medium
+    );
+    assert_eq!(
+        report(&mix(40, 30, |d| rescheduled(d, 72.0))).risk_level,
+        RiskLevel::High
+    );
+    // Two warnings make high risk.
+    let mut two = mix(40, 12, |d| rescheduled(d, 72.0));
+    for s in two.iter_mut().skip(12).take(15) {
+        *s = late(2, 15);
+    }
+    let r = report(&two);
+    assert_eq!(r.flags.len(), 2, "{:?}", r.flags);
+    assert_eq!(r.risk_level, RiskLevel::High);
+}
+
+#[test]
+fn hysteresis_keeps_a_level_until_clearly_below_the_line() {
+    let config = ScoringConfig::default();
+    // 23 of 100: bound ~15.8%, just above the line.
+    let above = mix(100, 23, |d| rescheduled(d, 72.0));
+    // 21 of 100: bound ~14.2%, just below: a new tutor is not flagged...
+    let just_below = mix(100, 21, |d| rescheduled(d, 72.0));
+    assert_eq!(score(&above, now(), None, &config).risk_level, RiskLevel::Medium);
+    assert_eq!(
+        score(&just_below, now(), None, &config).risk_level,
+        RiskLevel::Low
+    );
+    // ...but a flagged tutor stays flagged until the bound is 3 points below it.
+    assert_eq!(
+        score(&just_below, now(), Some(RiskLevel::Medium), &config).risk_level,
+        RiskLevel::Medium
+    );
+    let clearly_below = mix(100, 17, |d| rescheduled(d, 72.0)); // bound ~10.9%
+    assert_eq!(
+        score(&clearly_below, now(), Some(RiskLevel::Medium), &config).risk_level,
+        RiskLevel::Low
+    );
+}
+
+#[test]
+fn every_threshold_is_configurable() {
+    let strict = ScoringConfig {
+        reschedule_threshold: 5.0,
+        ..ScoringConfig::default()
+    };
+    let sessions = mix(100, 15, |d| rescheduled(d, 72.0));
+    assert!(report(&sessions).flags.is_empty());
+    assert!(
+        score(&sessions, now(), None, &strict)
+            .flags
+            .iter()
+            .any(|f| f.code == FlagCode::RescheduleRate)
+    );
+}
+
+fn arbitrary_session() -> impl Strategy<Value = SessionFact> {
+    (
+        0i64..95 * 24,
+        prop_oneof![Just(30), Just(60), Just(90)],
+        0usize..5,
+        -10i64..30,
+        -10i64..30,
+        any::<bool>(),
+        proptest::option::of(1i16..=5),
+        0u8..4,
+        0.0f64..200.0,
+        0usize..4,
+    )
+        .prop_map(
+            |(hours_ago, minutes, status, late, early, first, rating, initiator, notice, student)| {
+                let start = now() - Duration::hours(hours_ago);
+                let status = [
+                    SessionStatus::Completed,
+                    SessionStatus::Rescheduled,
+                    SessionStatus::TutorNoShow,
+                    SessionStatus::StudentNoShow,
+                    SessionStatus::Cancelled,
+                ][status];
+                let completed = status == SessionStatus::Completed;
+                SessionFact {
+                    student_ref: format!("s{student}"),
+                    scheduled_start: start,
+                    scheduled_minutes: minutes,
+                    actual_start: completed.then(|| start + Duration::minutes(late)),
+                    actual_end: completed.then(|| start + Duration::minutes(i64::from(minutes) - early)),
+                    status,
+                    is_first_session: first,
+                    rating: if completed { rating } else { None },
+                    reschedule: (status == SessionStatus::Rescheduled).then(|| RescheduleFact {
+                        initiator: if initiator == 0 {
+                            RescheduleInitiator::Student
+                        } else {
+                            RescheduleInitiator::Tutor
+                        },
+                        reason_code: (initiator == 3).then(|| "platform_outage".to_string()),
+                        notice_hours: notice,
+                    }),
+                }
+            },
+        )
+}
+
+fn rates(r: &ScoreReport) -> Vec<f64> {
+    r.windows
+        .iter()
+        .flat_map(|w| {
+            [
+                w.reschedule_rate,
+                w.no_show_rate,
+                w.late_start_rate,
+                w.early_end_rate,
+                w.poor_first_session_rate,
+            ]
+        })
+        .chain(r.flags.iter().flat_map(|f| [f.rate, f.lower_bound]))
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn rates_and_score_stay_within_0_and_100(sessions in proptest::collection::vec(arbitrary_session(), 0..80)) {
+        let r = report(&sessions);
+        for rate in rates(&r) {
+            prop_assert!((0.0..=100.0).contains(&rate), "rate {rate}");
+        }
+        prop_assert!((0.0..=100.0).contains(&r.quality_score));
+    }
+
+    #[test]
+    fn adding_a_tutor_reschedule_never_lowers_the_reschedule_rate(
+        sessions in proptest::collection::vec(arbitrary_session(), 0..60),
+        days_ago in 0i64..6,
+        notice in 0.0f64..100.0,
+    ) {
+        let before = report(&sessions);
+        let mut more = sessions.clone();
+        more.push(rescheduled(days_ago, notice));
+        let after = report(&more);
+        for (b, a) in before.windows.iter().zip(&after.windows) {
+            prop_assert!(a.reschedule_rate >= b.reschedule_rate, "{}d: {} -> {}", b.days, b.reschedule_rate, a.reschedule_rate);
+        }
+    }
+
+    /// Holds once every window has enough data: adding a session to a window short of data can
+    /// make it eligible for flagging at all, which is the point of the minimum.
+    #[test]
+    fn a_completed_on_time_session_never_raises_the_risk(
+        sessions in proptest::collection::vec(arbitrary_session(), 0..60),
+        days_ago in 0i64..6,
+        previous in proptest::option::of(prop_oneof![Just(RiskLevel::Low), Just(RiskLevel::Medium), Just(RiskLevel::High)]),
+    ) {
+        let mut base: Vec<_> = (0..5).map(completed).collect();
+        base.extend(sessions);
+        let config = ScoringConfig::default();
+        let before = score(&base, now(), previous, &config);
+        let mut more = base.clone();
+        more.push(completed(days_ago));
+        let after = score(&more, now(), previous, &config);
+        prop_assert!(after.risk_level <= before.risk_level, "{:?} -> {:?}", before.risk_level, after.risk_level);
+        prop_assert!(after.flags.len() <= before.flags.len());
+    }
+
+    #[test]
+    fn results_do_not_depend_on_input_order(
+        sessions in proptest::collection::vec(arbitrary_session(), 0..60),
+        seed in any::<u64>(),
+    ) {
+        use rand::{SeedableRng, seq::SliceRandom};
+        let mut shuffled = sessions.clone();
+        shuffled.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+        prop_assert_eq!(report(&sessions), report(&shuffled));
+    }
+}
