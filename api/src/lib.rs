@@ -1,13 +1,28 @@
-//! The tutorscore api: an axum server with the GraphQL API, GraphiQL, health and metrics
-//! endpoints, and the dashboard.
+//! The tutorscore api: an axum server with the GraphQL API (queries, mutations,
+//! subscriptions), GraphiQL, health and metrics endpoints, and the dashboard.
 //!
 //! Layout:
 //! - [`config`]: the api's settings on top of the shared core settings;
-//! - [`startup`]: build (bind, connect, migrate, seed) and run the server;
+//! - [`startup`]: build (bind, connect, migrate, seed, start the worker) and run the server;
 //! - [`state`]: the shared application state;
-//! - [`health`]: liveness and readiness.
+//! - [`http`] and [`ws`]: the GraphQL endpoint over HTTP and over WebSocket;
+//! - [`graphql`]: the schema (types and resolvers, which call the services below);
+//! - [`ingest`]: validating and storing sessions and tutors;
+//! - [`read`]: the read services behind the queries;
+//! - [`auth`], [`rate_limit`]: API keys, roles and per-key rate limits;
+//! - [`error`]: the error type and its client-visible codes;
+//! - [`health`], [`metrics`]: liveness, readiness and Prometheus metrics.
 
+pub mod auth;
 pub mod config;
+pub mod error;
+pub mod graphql;
 pub mod health;
+pub mod http;
+pub mod ingest;
+pub mod metrics;
+pub mod rate_limit;
+pub mod read;
 pub mod startup;
 pub mod state;
+pub mod ws;

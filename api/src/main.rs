@@ -2,10 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use api::{
-    config::ApiConfig,
-    startup::{Application, shutdown_signal},
-};
+use api::{config::ApiConfig, startup::Application};
 use worker::{clock, config::CoreConfig, demo, telemetry};
 
 /// tutorscore: live tutor reliability and quality scores.
@@ -22,7 +19,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the api server (the default).
-    Serve(ApiConfig),
+    Serve(Box<ApiConfig>),
+    /// Print the GraphQL schema (SDL), as kept in schema.graphql.
+    Schema,
     /// Generate demo tutors and sessions into DATABASE_URL.
     DemoData {
         #[command(flatten)]
@@ -36,8 +35,12 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     dotenvy::dotenv().ok();
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Serve(config) => serve(config).await,
+    match cli.command.unwrap_or(Command::Serve(Box::new(cli.serve))) {
+        Command::Serve(config) => serve(*config).await,
+        Command::Schema => {
+            print!("{}", api::graphql::sdl());
+            Ok(())
+        }
         Command::DemoData { core, options } => {
             telemetry::init(core.log_format);
             let db =
@@ -55,6 +58,6 @@ async fn serve(config: ApiConfig) -> anyhow::Result<()> {
     let url = format!("http://{}", app.local_addr());
     tracing::info!(%url, "tutorscore is listening");
     println!("tutorscore is running at {url}");
-    app.run_until(shutdown_signal()).await?;
+    app.run_until(worker::signals::shutdown_signal()).await?;
     Ok(())
 }

@@ -1,15 +1,31 @@
 //! Building and running the api: bind the listener first (so tests can ask for port 0),
-//! connect and migrate the database, seed demo data on an empty database, then serve.
+//! connect and migrate the database, seed demo data on an empty database, start the
+//! in-process worker (embedded default), then serve.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::{Router, routing::get};
+use anyhow::Context as _;
+use axum::{Router, extract::DefaultBodyLimit, routing::get};
 use entity::prelude::Tutor;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
-use worker::{clock::SharedClock, demo};
+use tokio_util::sync::CancellationToken;
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    services::{ServeDir, ServeFile},
+    trace::TraceLayer,
+};
+use worker::{clock::SharedClock, demo, events, runner::Worker};
 
-use crate::{config::ApiConfig, health, state::AppState};
+use crate::{
+    auth::ApiKeys,
+    config::ApiConfig,
+    graphql, health,
+    http::{self, Endpoint},
+    metrics::{self, Metrics},
+    rate_limit::RateLimiter,
+    state::AppState,
+};
 
 /// A built application, bound to its port but not yet serving.
 pub struct Application {
@@ -20,12 +36,31 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds, connects, migrates and (when enabled and the database is empty) seeds demo data.
+    /// Binds, connects, migrates, seeds demo data (when enabled and the database is empty) and
+    /// starts the in-process worker (when enabled).
     pub async fn build(config: ApiConfig, clock: SharedClock) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(config.listen_addr).await?;
-        let db =
+        let keys = ApiKeys::parse(&config.api_keys)?;
+        if keys.is_empty() && !config.listen_addr.ip().is_loopback() {
+            anyhow::bail!(
+                "refusing to listen on {} without API keys: set API_KEYS or use a loopback address",
+                config.listen_addr
+            );
+        }
+        let listener = TcpListener::bind(config.listen_addr)
+            .await
+            .with_context(|| format!("binding {}", config.listen_addr))?;
+        if keys.is_empty() {
+            tracing::warn!(
+                "no API_KEYS configured: the api is open to anyone who can reach {}",
+                config.listen_addr
+            );
+        }
+        let metrics = Arc::new(Metrics::default());
+        let mut db =
             worker::db::connect_and_migrate(&config.core.database_url, config.core.database_max_connections)
                 .await?;
+        let counter = metrics.clone();
+        db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
         if config.demo_data && Tutor::find().count(&db).await? == 0 {
             let summary = demo::generate(&db, &demo::DemoOptions::default(), clock.now()).await?;
             tracing::info!(
@@ -34,11 +69,28 @@ impl Application {
                 "generated demo data on first start (DEMO_DATA=false turns this off)"
             );
         }
+        let bus = events::from_config(config.core.redis_url.as_deref())?;
+        let shutdown = CancellationToken::new();
         let state = AppState {
             db,
+            bus,
             clock,
+            rate_limiter: Arc::new(RateLimiter::new(config.limits.rate_limit_per_minute)),
             config: Arc::new(config),
+            keys: Arc::new(keys),
+            metrics,
+            shutdown,
         };
+        if state.config.run_worker {
+            let worker = Worker::new(
+                state.db.clone(),
+                state.bus.clone(),
+                state.clock.clone(),
+                state.config.scoring.clone(),
+                state.config.worker.clone(),
+            );
+            tokio::spawn(worker.run(state.shutdown.clone()));
+        }
         let router = router(state.clone());
         Ok(Self {
             listener,
@@ -52,41 +104,43 @@ impl Application {
         self.listener.local_addr().expect("bound listener has an address")
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    /// Serves until `shutdown` resolves; then closes WebSockets (1001), stops the in-process
+    /// worker after its current step, and finishes in-flight requests.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let token = self.state.shutdown.clone();
+        let signal = async move {
+            shutdown.await;
+            token.cancel();
+            // Give WebSocket tasks a moment to send their close frames.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
         axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(signal)
             .await
     }
 }
 
 /// Every route of the api.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .with_state(state)
-}
-
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+    let endpoint = Endpoint {
+        schema: graphql::build(state.clone()),
+        state: state.clone(),
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutdown signal received, finishing in-flight work");
+    let max_body = state.config.limits.max_body_bytes;
+    let dashboard = std::path::Path::new(&state.config.dashboard_dir);
+    let spa = ServeDir::new(dashboard).fallback(ServeFile::new(dashboard.join("index.html")));
+    let api = Router::new()
+        .route("/graphql", get(http::graphql_get).post(http::graphql_post))
+        .with_state(endpoint)
+        .route("/graphiql", get(http::graphiql))
+        .merge(
+            Router::new()
+                .route("/healthz", get(health::healthz))
+                .route("/readyz", get(health::readyz))
+                .route("/metrics", get(metrics::render))
+                .with_state(state),
+        )
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body));
+    api.fallback_service(spa).layer(TraceLayer::new_for_http())
 }

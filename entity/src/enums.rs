@@ -132,6 +132,12 @@ pub enum JobKind {
     /// Send one email report.
     #[sea_orm(string_value = "send_email")]
     SendEmail,
+    /// Enqueue a recompute of every active tutor (scores decay with time), then reschedule.
+    #[sea_orm(string_value = "recompute_all")]
+    RecomputeAll,
+    /// Build and send the daily digest, then schedule the next one.
+    #[sea_orm(string_value = "daily_digest")]
+    DailyDigest,
 }
 
 macro_rules! text_values {

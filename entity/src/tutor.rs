@@ -19,6 +19,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]
     pub sessions: HasMany<super::session::Entity>,
+    #[sea_orm(has_one)]
+    pub score: HasOne<super::tutor_score::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -18,6 +18,8 @@ pub struct Model {
     pub risk_level: RiskLevel,
     /// When the tutor entered the current risk level.
     pub risk_since: DateTimeUtc,
+    /// The level before the current one (`None` until the level first changes).
+    pub previous_risk_level: Option<RiskLevel>,
     /// Flag codes as `,code,code,`: set membership with a portable `LIKE '%,code,%'`.
     pub flag_codes: String,
     pub reschedule_rate_7d: f64,

@@ -15,6 +15,7 @@ enum TutorScores {
     QualityScore,
     RiskLevel,
     RiskSince,
+    PreviousRiskLevel,
     FlagCodes,
     #[sea_orm(iden = "reschedule_rate_7d")]
     RescheduleRate7d,
@@ -56,7 +57,7 @@ enum ScoreHistory {
 
 /// Every column the tutors list can sort by; each gets a `(column, tutor_id)` index so that
 /// a sorted page with the id tie-break is an index range scan.
-const SORTABLE: [TutorScores; 8] = [
+const SORTABLE: [TutorScores; 9] = [
     TutorScores::QualityScore,
     TutorScores::RescheduleRate7d,
     TutorScores::RescheduleRate30d,
@@ -65,6 +66,7 @@ const SORTABLE: [TutorScores; 8] = [
     TutorScores::Sessions30d,
     TutorScores::ComputedAt,
     TutorScores::RiskLevel,
+    TutorScores::RiskSince,
 ];
 
 fn sort_index_name(column: TutorScores) -> String {
@@ -87,6 +89,7 @@ impl MigrationTrait for Migration {
                     .col(double(TutorScores::QualityScore))
                     .col(string_len(TutorScores::RiskLevel, 10))
                     .col(timestamp_with_time_zone(TutorScores::RiskSince))
+                    .col(string_len_null(TutorScores::PreviousRiskLevel, 10))
                     .col(string_len(TutorScores::FlagCodes, 500))
                     .col(rate(TutorScores::RescheduleRate7d))
                     .col(rate(TutorScores::RescheduleRate30d))

@@ -1,13 +1,21 @@
 //! The durable job queue on the `jobs` table.
 //!
 //! Enqueueing happens inside the caller's transaction, so a job exists exactly when the data
-//! it refers to was committed.
+//! it refers to was committed. Workers claim batches (`FOR UPDATE SKIP LOCKED` on Postgres, so
+//! several workers never take the same job; SQLite has one writer at a time anyway) with a
+//! lease: a worker that dies holding jobs loses them to another worker once the lease expires.
 
-use chrono::{DateTime, Utc};
-use entity::{JobKind, JobStatus, job};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use chrono::{DateTime, Duration, Utc};
+use entity::{JobKind, JobStatus, job, prelude::Job};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
+    sea_query::{Expr, LockBehavior, LockType},
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::db;
 
 /// Payload of a `recompute_tutor` job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,13 +24,49 @@ pub struct RecomputeTutor {
     pub tutor_id: Uuid,
 }
 
-fn new_job(kind: JobKind, payload: serde_json::Value, now: DateTime<Utc>) -> job::ActiveModel {
+/// Retry policy of failed jobs.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts before a job is dead.
+    pub max_attempts: i32,
+    /// Delay before the first retry; doubles on each further attempt.
+    pub base_delay: Duration,
+    /// Longest delay between attempts.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 8,
+            base_delay: Duration::seconds(2),
+            max_delay: Duration::minutes(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Delay after the `attempts`-th failed attempt: base x 2^(attempts-1), capped.
+    pub fn delay_after(&self, attempts: i32) -> Duration {
+        let exponent = attempts.saturating_sub(1).clamp(0, 20) as u32;
+        let delay = self.base_delay * 2i32.saturating_pow(exponent);
+        delay.min(self.max_delay)
+    }
+}
+
+/// A new queued job row.
+pub fn new_job(
+    kind: JobKind,
+    payload: serde_json::Value,
+    run_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> job::ActiveModel {
     job::ActiveModel {
         kind: Set(kind),
         payload: Set(payload),
         status: Set(JobStatus::Queued),
         attempts: Set(0),
-        run_after: Set(now),
+        run_after: Set(run_after),
         locked_until: Set(None),
         locked_by: Set(None),
         last_error: Set(None),
@@ -42,13 +86,148 @@ pub async fn enqueue_recompute<C: ConnectionTrait>(
         .into_iter()
         .map(|tutor_id| {
             let payload = serde_json::to_value(RecomputeTutor { tutor_id }).expect("plain struct serialises");
-            new_job(JobKind::RecomputeTutor, payload, now)
+            new_job(JobKind::RecomputeTutor, payload, now, now)
         })
         .collect();
     for chunk in models.chunks(500) {
-        job::Entity::insert_many(chunk.to_vec())
+        Job::insert_many(chunk.to_vec())
             .exec_without_returning(db)
             .await?;
     }
     Ok(())
+}
+
+/// Enqueues a singleton job (`recompute_all`, `daily_digest`) unless one is already queued or
+/// running. Two processes racing may both insert; running a periodic job twice is harmless.
+pub async fn ensure_scheduled<C: ConnectionTrait>(
+    db: &C,
+    kind: JobKind,
+    run_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let pending = Job::find()
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::Status.is_in([JobStatus::Queued, JobStatus::Running]))
+        .one(db)
+        .await?;
+    if pending.is_some() {
+        return Ok(false);
+    }
+    Job::insert(new_job(kind, serde_json::json!({}), run_after, now))
+        .exec_without_returning(db)
+        .await?;
+    Ok(true)
+}
+
+/// Claims up to `limit` due jobs for `worker` until `now + lease`, oldest first. Expired
+/// claims of dead workers are due again.
+pub async fn claim(
+    conn: &DatabaseConnection,
+    worker: &str,
+    limit: u64,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<job::Model>, DbErr> {
+    let due = Condition::any()
+        .add(
+            job::Column::Status
+                .eq(JobStatus::Queued)
+                .and(job::Column::RunAfter.lte(now)),
+        )
+        .add(
+            job::Column::Status
+                .eq(JobStatus::Running)
+                .and(job::Column::LockedUntil.lt(now)),
+        );
+    let ids = Job::find()
+        .select_only()
+        .column(job::Column::Id)
+        .filter(due)
+        .order_by_asc(job::Column::RunAfter)
+        .order_by_asc(job::Column::Id)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .into_query();
+    let txn = db::begin_write(conn).await?;
+    let claimed = Job::update_many()
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Running))
+        .col_expr(job::Column::LockedUntil, Expr::value(now + lease))
+        .col_expr(job::Column::LockedBy, Expr::value(worker))
+        .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.in_subquery(ids))
+        .exec_with_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(claimed)
+}
+
+/// Marks claimed jobs done (only if this worker still holds them).
+pub async fn complete<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+    worker: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    Job::update_many()
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Done))
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.is_in(ids.iter().copied()))
+        .filter(job::Column::LockedBy.eq(worker))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: back to the queue after a backoff, or dead when out of attempts.
+pub async fn fail<C: ConnectionTrait>(
+    db: &C,
+    job: &job::Model,
+    error: &str,
+    policy: &RetryPolicy,
+    now: DateTime<Utc>,
+) -> Result<JobStatus, DbErr> {
+    let dead = job.attempts >= policy.max_attempts;
+    let status = if dead { JobStatus::Dead } else { JobStatus::Queued };
+    Job::update_many()
+        .col_expr(job::Column::Status, Expr::value(status))
+        .col_expr(
+            job::Column::RunAfter,
+            Expr::value(now + policy.delay_after(job.attempts)),
+        )
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(job::Column::LastError, Expr::value(truncate(error, 2000)))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(job.id))
+        .exec(db)
+        .await?;
+    Ok(status)
+}
+
+/// Puts a dead job back in the queue with a fresh set of attempts (admin action).
+pub async fn retry_dead<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let result = Job::update_many()
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Queued))
+        .col_expr(job::Column::Attempts, Expr::value(0))
+        .col_expr(job::Column::RunAfter, Expr::value(now))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now))
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::Status.eq(JobStatus::Dead))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
 }

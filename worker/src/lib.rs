@@ -6,9 +6,13 @@
 //! - [`db`]: opening and migrating the database, write transactions that behave the same on
 //!   SQLite and Postgres;
 //! - [`clock`]: the injected clock;
+//! - [`scoring`]: the scoring rules, pure functions over plain data;
 //! - [`jobs`]: the durable job queue;
-//! - [`scoring`]: the scoring rules, pure functions;
+//! - [`recompute`]: one tutor's score from the database, in one transaction;
+//! - [`runner`]: the worker loop around one step;
+//! - [`events`]: events and the bus that carries them (in-process or Redis);
 //! - [`demo`]: the seeded demo data generator;
+//! - [`signals`]: waiting for SIGINT/SIGTERM;
 //! - [`testing`]: fresh databases for tests, on either backend;
 //! - [`telemetry`]: logging setup.
 
@@ -16,7 +20,11 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod events;
 pub mod jobs;
+pub mod recompute;
+pub mod runner;
 pub mod scoring;
+pub mod signals;
 pub mod telemetry;
 pub mod testing;

@@ -54,7 +54,7 @@ impl Profile {
     pub fn behaviour(self) -> Behaviour {
         match self {
             Profile::Reliable => Behaviour {
-                tutor_reschedule: 0.13,
+                tutor_reschedule: 0.12,
                 last_minute_share: 0.25,
                 tutor_no_show: 0.01,
                 student_no_show: 0.025,
@@ -64,7 +64,7 @@ impl Profile {
                 new_student: 0.12,
             },
             Profile::Shaky => Behaviour {
-                tutor_reschedule: 0.40,
+                tutor_reschedule: 0.38,
                 last_minute_share: 0.40,
                 tutor_no_show: 0.03,
                 student_no_show: 0.025,
@@ -74,7 +74,7 @@ impl Profile {
                 new_student: 0.12,
             },
             Profile::Problem => Behaviour {
-                tutor_reschedule: 0.70,
+                tutor_reschedule: 0.65,
                 last_minute_share: 0.55,
                 tutor_no_show: 0.08,
                 student_no_show: 0.025,

@@ -1,14 +1,18 @@
-//! Writing the generated data: multi-row inserts in one transaction, a progress bar, and a
-//! recompute job per tutor.
+//! Writing the generated data in one transaction, with a progress bar and a recompute job per
+//! tutor. Rows are built once as plain models; Postgres takes them through `COPY` (its bulk
+//! path, several times faster than multi-row INSERTs at a million rows), other backends
+//! through multi-row INSERTs.
 
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use entity::{prelude::*, reschedule, session, tutor};
+use entity::{JobKind, JobStatus, prelude::*, reschedule, session, tutor};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveEnum, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait,
+    sqlx::{self, Postgres},
 };
 
 use super::{DemoError, DemoOptions, DemoSummary, DemoTutor, PlantedPersona, Tally, synth};
@@ -29,6 +33,13 @@ pub async fn clear<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// The rows of the whole data set, in insertion order.
+struct Rows {
+    tutors: Vec<tutor::Model>,
+    sessions: Vec<session::Model>,
+    reschedules: Vec<reschedule::Model>,
+}
+
 pub(super) async fn write(
     conn: &DatabaseConnection,
     options: &DemoOptions,
@@ -38,72 +49,22 @@ pub(super) async fn write(
     now: DateTime<Utc>,
     started: Instant,
 ) -> Result<DemoSummary, DemoError> {
-    let txn = db::begin_write(conn).await?;
-    if options.clear {
-        clear(&txn).await?;
-    } else {
-        let existing = Tutor::find().count(&txn).await?;
-        if existing > 0 {
-            return Err(DemoError::NotEmpty(existing));
-        }
-    }
-
-    let total: usize = tutors.iter().map(|t| t.sessions.len()).sum();
+    let mut tally = Tally::default();
+    let rows = build_rows(&tutors, rng, until, &mut tally);
     let progress = if options.quiet {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new(total as u64)
+        ProgressBar::new(rows.sessions.len() as u64)
     };
     progress.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} sessions ({per_sec}, {eta} left)")
             .expect("valid template"),
     );
-
-    let tutor_rows: Vec<tutor::ActiveModel> = tutors
-        .iter()
-        .map(|t| tutor::ActiveModel {
-            id: Set(t.id),
-            external_id: Set(t.external_id.clone()),
-            name: Set(t.name.clone()),
-            email: Set(t.email.clone()),
-            active: Set(true),
-            created_at: Set(t.created_at),
-            updated_at: Set(t.created_at),
-        })
-        .collect();
-    for chunk in tutor_rows.chunks(ROWS_PER_INSERT) {
-        Tutor::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+    match conn.get_database_backend() {
+        DbBackend::Postgres => copy_into_postgres(conn, options, &rows, &progress, now).await?,
+        _ => insert_rows(conn, options, rows_into_inserts(&rows), &progress, now).await?,
     }
-
-    let mut tally = Tally::default();
-    let mut sessions = Vec::with_capacity(ROWS_PER_INSERT);
-    let mut reschedules = Vec::new();
-    let mut number = 0usize;
-    for t in &tutors {
-        for s in &t.sessions {
-            number += 1;
-            tally.add(s);
-            let (session, reschedule) = rows(rng, t, s, number, until);
-            sessions.push(session);
-            reschedules.extend(reschedule);
-            if sessions.len() == ROWS_PER_INSERT {
-                flush(&txn, &mut sessions, &mut reschedules).await?;
-                progress.inc(ROWS_PER_INSERT as u64);
-            }
-        }
-    }
-    progress.inc(sessions.len() as u64);
-    flush(&txn, &mut sessions, &mut reschedules).await?;
-    jobs::enqueue_recompute(&txn, tutors.iter().map(|t| t.id), now).await?;
-    txn.commit().await?;
     progress.finish_and_clear();
-    if conn.get_database_backend() == DbBackend::Postgres {
-        // Fresh statistics so the first queries plan well on a large load.
-        conn.execute_unprepared("ANALYZE tutors, sessions, reschedules")
-            .await?;
-    }
 
     let mut tutors_by_profile = std::collections::BTreeMap::new();
     for t in &tutors {
@@ -135,60 +96,313 @@ pub(super) async fn write(
     })
 }
 
-fn rows(
-    rng: &mut ChaCha8Rng,
-    t: &DemoTutor,
-    s: &synth::SyntheticSession,
-    number: usize,
-    until: DateTime<Utc>,
-) -> (session::ActiveModel, Option<reschedule::ActiveModel>) {
-    let id = synth::demo_uuid(rng, s.scheduled_start);
-    let recorded_at = s.actual_end.unwrap_or(s.scheduled_start).min(until);
-    let session = session::ActiveModel {
-        id: Set(id),
-        external_id: Set(format!("demo-session-{number:08}")),
-        tutor_id: Set(t.id),
-        student_ref: Set(s.student_ref.clone()),
-        scheduled_start: Set(s.scheduled_start),
-        scheduled_minutes: Set(s.scheduled_minutes),
-        actual_start: Set(s.actual_start),
-        actual_end: Set(s.actual_end),
-        status: Set(s.status),
-        is_first_session: Set(s.is_first_session),
-        rating: Set(s.rating),
-        created_at: Set(recorded_at),
-        updated_at: Set(recorded_at),
+fn build_rows(tutors: &[DemoTutor], rng: &mut ChaCha8Rng, until: DateTime<Utc>, tally: &mut Tally) -> Rows {
+    let mut rows = Rows {
+        tutors: Vec::with_capacity(tutors.len()),
+        sessions: Vec::new(),
+        reschedules: Vec::new(),
     };
-    let reschedule = s.reschedule.as_ref().map(|r| reschedule::ActiveModel {
-        id: Set(synth::demo_uuid(rng, r.requested_at)),
-        session_id: Set(id),
-        tutor_id: Set(t.id),
-        initiator: Set(r.initiator),
-        reason_code: Set(Some(r.reason_code.to_owned())),
-        reason: Set(Some(r.reason.to_owned())),
-        original_start: Set(s.scheduled_start),
-        new_start: Set(Some(r.new_start)),
-        requested_at: Set(r.requested_at),
-        notice_hours: Set(r.notice_hours),
-        created_at: Set(r.requested_at),
-    });
-    (session, reschedule)
+    for t in tutors {
+        rows.tutors.push(tutor::Model {
+            id: t.id,
+            external_id: t.external_id.clone(),
+            name: t.name.clone(),
+            email: t.email.clone(),
+            active: true,
+            created_at: t.created_at,
+            updated_at: t.created_at,
+        });
+        for s in &t.sessions {
+            tally.add(s);
+            let id = synth::demo_uuid(rng, s.scheduled_start);
+            let recorded_at = s.actual_end.unwrap_or(s.scheduled_start).min(until);
+            rows.sessions.push(session::Model {
+                id,
+                external_id: String::new(), // numbered below, in time order
+                tutor_id: t.id,
+                student_ref: s.student_ref.clone(),
+                scheduled_start: s.scheduled_start,
+                scheduled_minutes: s.scheduled_minutes,
+                actual_start: s.actual_start,
+                actual_end: s.actual_end,
+                status: s.status,
+                is_first_session: s.is_first_session,
+                rating: s.rating,
+                created_at: recorded_at,
+                updated_at: recorded_at,
+            });
+            if let Some(r) = &s.reschedule {
+                rows.reschedules.push(reschedule::Model {
+                    id: synth::demo_uuid(rng, r.requested_at),
+                    session_id: id,
+                    tutor_id: t.id,
+                    initiator: r.initiator,
+                    reason_code: Some(r.reason_code.to_owned()),
+                    reason: Some(r.reason.to_owned()),
+                    original_start: s.scheduled_start,
+                    new_start: Some(r.new_start),
+                    requested_at: r.requested_at,
+                    notice_hours: r.notice_hours,
+                    created_at: r.requested_at,
+                });
+            }
+        }
+    }
+    // In time order, ids (v7, from the scheduled time), external ids and start times all
+    // ascend together: three of the sessions indexes are then appended to rather than
+    // updated at random places, which roughly halves the load time at a million rows.
+    rows.sessions.sort_by_key(|s| (s.scheduled_start, s.id));
+    for (number, s) in rows.sessions.iter_mut().enumerate() {
+        s.external_id = format!("demo-session-{:08}", number + 1);
+    }
+    rows.reschedules.sort_by_key(|r| r.id);
+    rows
 }
 
-async fn flush<C: ConnectionTrait + TransactionTrait>(
-    txn: &C,
-    sessions: &mut Vec<session::ActiveModel>,
-    reschedules: &mut Vec<reschedule::ActiveModel>,
-) -> Result<(), DbErr> {
-    if !sessions.is_empty() {
-        Session::insert_many(std::mem::take(sessions))
-            .exec_without_returning(txn)
+type Inserts = (
+    Vec<tutor::ActiveModel>,
+    Vec<session::ActiveModel>,
+    Vec<reschedule::ActiveModel>,
+);
+
+fn rows_into_inserts(rows: &Rows) -> Inserts {
+    (
+        rows.tutors
+            .iter()
+            .cloned()
+            .map(IntoActiveModel::into_active_model)
+            .collect(),
+        rows.sessions
+            .iter()
+            .cloned()
+            .map(IntoActiveModel::into_active_model)
+            .collect(),
+        rows.reschedules
+            .iter()
+            .cloned()
+            .map(IntoActiveModel::into_active_model)
+            .collect(),
+    )
+}
+
+async fn insert_rows(
+    conn: &DatabaseConnection,
+    options: &DemoOptions,
+    (tutors, sessions, reschedules): Inserts,
+    progress: &ProgressBar,
+    now: DateTime<Utc>,
+) -> Result<(), DemoError> {
+    let txn = db::begin_write(conn).await?;
+    prepare(&txn, options).await?;
+    for chunk in tutors.chunks(ROWS_PER_INSERT) {
+        Tutor::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
             .await?;
     }
-    for chunk in std::mem::take(reschedules).chunks(ROWS_PER_INSERT) {
-        Reschedule::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
+    for chunk in sessions.chunks(ROWS_PER_INSERT) {
+        Session::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
             .await?;
+        progress.inc(chunk.len() as u64);
+    }
+    for chunk in reschedules.chunks(ROWS_PER_INSERT) {
+        Reschedule::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let ids = tutors.iter().map(|t| t.id.clone().unwrap());
+    jobs::enqueue_recompute(&txn, ids, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Clears (with `--clear`) or checks that there is nothing to overwrite.
+async fn prepare<C: ConnectionTrait>(db: &C, options: &DemoOptions) -> Result<(), DemoError> {
+    if options.clear {
+        clear(db).await?;
+        return Ok(());
+    }
+    let existing = Tutor::find().count(db).await?;
+    if existing > 0 {
+        return Err(DemoError::NotEmpty(existing));
     }
     Ok(())
+}
+
+async fn copy_into_postgres(
+    conn: &DatabaseConnection,
+    options: &DemoOptions,
+    rows: &Rows,
+    progress: &ProgressBar,
+    now: DateTime<Utc>,
+) -> Result<(), DemoError> {
+    let sqlx_err = |e: sqlx::Error| DemoError::Database(DbErr::Custom(format!("bulk load failed: {e}")));
+    // The checks and the delete go through SeaORM first; the load itself is one sqlx
+    // transaction, so a failure leaves the database as it was before the load.
+    if !options.clear {
+        prepare(conn, options).await?;
+    }
+    let mut tx = conn
+        .get_postgres_connection_pool()
+        .begin()
+        .await
+        .map_err(sqlx_err)?;
+    if options.clear {
+        for statement in [
+            "DELETE FROM email_reports",
+            "DELETE FROM score_history",
+            "DELETE FROM tutor_scores",
+            "DELETE FROM reschedules",
+            "DELETE FROM sessions",
+            "DELETE FROM jobs",
+            "DELETE FROM tutors",
+        ] {
+            sqlx::query(statement).execute(&mut *tx).await.map_err(sqlx_err)?;
+        }
+    }
+    // Building a secondary index once over sorted data is much cheaper than updating it a
+    // million times: drop the non-unique indexes of the bulk tables for the load and recreate
+    // them from their own definitions (DDL is transactional in Postgres).
+    let secondary: Vec<(String, String)> = sqlx::query_as(
+        "SELECT indexname::text, indexdef FROM pg_indexes JOIN pg_class c ON c.relname = indexname \
+         JOIN pg_index i ON i.indexrelid = c.oid \
+         WHERE schemaname = current_schema() AND tablename IN ('sessions', 'reschedules') AND NOT i.indisunique",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(sqlx_err)?;
+    for (name, _) in &secondary {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
+            .execute(&mut *tx)
+            .await
+            .map_err(sqlx_err)?;
+    }
+    sqlx::query("SET LOCAL maintenance_work_mem = '256MB'")
+        .execute(&mut *tx)
+        .await
+        .map_err(sqlx_err)?;
+    copy(
+        &mut tx,
+        "tutors (id, external_id, name, email, active, created_at, updated_at)",
+        rows.tutors.iter().map(tutor_csv),
+    )
+    .await
+    .map_err(sqlx_err)?;
+    for chunk in rows.sessions.chunks(50_000) {
+        copy(
+            &mut tx,
+            "sessions (id, external_id, tutor_id, student_ref, scheduled_start, scheduled_minutes, actual_start, actual_end, status, is_first_session, rating, created_at, updated_at)",
+            chunk.iter().map(session_csv),
+        )
+        .await
+        .map_err(sqlx_err)?;
+        progress.inc(chunk.len() as u64);
+    }
+    copy(
+        &mut tx,
+        "reschedules (id, session_id, tutor_id, initiator, reason_code, reason, original_start, new_start, requested_at, notice_hours, created_at)",
+        rows.reschedules.iter().map(reschedule_csv),
+    )
+    .await
+    .map_err(sqlx_err)?;
+    for (_, definition) in &secondary {
+        sqlx::query(sqlx::AssertSqlSafe(definition.clone()))
+            .execute(&mut *tx)
+            .await
+            .map_err(sqlx_err)?;
+    }
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, status, attempts, run_after, created_at, updated_at) \
+         SELECT $1, jsonb_build_object('tutor_id', id), $2, 0, $3, $3, $3 FROM tutors",
+    )
+    .bind(JobKind::RecomputeTutor.to_value())
+    .bind(JobStatus::Queued.to_value())
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(sqlx_err)?;
+    tx.commit().await.map_err(sqlx_err)?;
+    // Fresh statistics so the first queries plan well after a large load.
+    conn.execute_unprepared("ANALYZE tutors, sessions, reschedules, jobs")
+        .await?;
+    Ok(())
+}
+
+async fn copy(
+    tx: &mut sqlx::Transaction<'static, Postgres>,
+    target: &str,
+    lines: impl Iterator<Item = String>,
+) -> Result<u64, sqlx::Error> {
+    let mut buffer = String::new();
+    for line in lines {
+        buffer += &line;
+        buffer.push('\n');
+    }
+    let mut copy = tx
+        .copy_in_raw(&format!("COPY {target} FROM STDIN (FORMAT csv)"))
+        .await?;
+    copy.send(buffer.into_bytes()).await?;
+    copy.finish().await
+}
+
+/// A CSV field: quoted text (`""` escapes a quote); an unquoted empty field is NULL.
+fn text(value: &str) -> String {
+    format!("\"{}\"", value.replace('"', "\"\""))
+}
+
+fn time(value: DateTime<Utc>) -> String {
+    value.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+}
+
+fn optional<T>(value: Option<T>, show: impl FnOnce(T) -> String) -> String {
+    value.map(show).unwrap_or_default()
+}
+
+fn tutor_csv(t: &tutor::Model) -> String {
+    [
+        t.id.to_string(),
+        text(&t.external_id),
+        text(&t.name),
+        text(&t.email),
+        t.active.to_string(),
+        time(t.created_at),
+        time(t.updated_at),
+    ]
+    .join(",")
+}
+
+fn session_csv(s: &session::Model) -> String {
+    [
+        s.id.to_string(),
+        text(&s.external_id),
+        s.tutor_id.to_string(),
+        text(&s.student_ref),
+        time(s.scheduled_start),
+        s.scheduled_minutes.to_string(),
+        optional(s.actual_start, time),
+        optional(s.actual_end, time),
+        s.status.to_value(),
+        s.is_first_session.to_string(),
+        optional(s.rating, |r| r.to_string()),
+        time(s.created_at),
+        time(s.updated_at),
+    ]
+    .join(",")
+}
+
+fn reschedule_csv(r: &reschedule::Model) -> String {
+    [
+        r.id.to_string(),
+        r.session_id.to_string(),
+        r.tutor_id.to_string(),
+        r.initiator.to_value(),
+        optional(r.reason_code.as_deref(), text),
+        optional(r.reason.as_deref(), text),
+        time(r.original_start),
+        optional(r.new_start, time),
+        time(r.requested_at),
+        r.notice_hours.to_string(),
+        time(r.created_at),
+    ]
+    .join(",")
 }

@@ -103,18 +103,30 @@ pub fn tutor_sessions(
     next_student: &mut u64,
     forced: Option<ForcedStatuses>,
 ) -> Vec<SyntheticSession> {
-    let mut times: Vec<_> = (0..count).map(|_| session_time(rng, from, until)).collect();
-    times.sort();
+    // A tutor teaches one session at a time: distinct start times, in order.
+    let mut distinct = std::collections::BTreeSet::new();
+    let mut attempts = 0;
+    while distinct.len() < count && attempts < count * 20 {
+        distinct.insert(session_time(rng, from, until));
+        attempts += 1;
+    }
+    let times: Vec<_> = distinct.into_iter().collect();
     let mut students: Vec<u64> = Vec::new(); // returning students of this tutor
+    // Students whose good first session was recent: they book their second one soon.
+    let mut follow_ups: Vec<(u64, DateTime<Utc>)> = Vec::new();
     let mut sessions = Vec::with_capacity(count);
     for (index, start) in times.into_iter().enumerate() {
+        follow_ups.retain(|(_, first)| start - *first <= Duration::days(12));
         let is_new = students.is_empty() || rng.random_bool(behaviour.new_student);
         let student = if is_new {
             *next_student += 1;
             *next_student
+        } else if !follow_ups.is_empty() && rng.random_bool(0.8) {
+            follow_ups.remove(0).0
         } else {
             *students.choose(rng).expect("non-empty")
         };
+        follow_ups.retain(|(s, _)| *s != student);
         let minutes = *weighted(rng, &LENGTHS);
         let status = match forced.and_then(|f| f.get(index)) {
             Some(status) => *status,
@@ -126,6 +138,7 @@ pub fn tutor_sessions(
         let leaves = poor_first || (is_new && status == SessionStatus::TutorNoShow);
         if !leaves && !students.contains(&student) {
             students.push(student);
+            follow_ups.push((student, start));
         }
         let (actual_start, actual_end) = if status == SessionStatus::Completed {
             let (s, e) = actual_times(rng, behaviour, start, minutes);

@@ -14,16 +14,22 @@ pub fn wilson_lower_bound(successes: u32, trials: u32, z: f64) -> f64 {
     let z2 = z * z;
     let centre = p + z2 / (2.0 * n);
     let margin = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
-    (100.0 * (centre - margin) / (1.0 + z2 / n)).clamp(0.0, 100.0)
+    round((100.0 * (centre - margin) / (1.0 + z2 / n)).clamp(0.0, 100.0))
 }
 
-/// `part` of `whole` as a percentage (0 when `whole` is 0).
+/// `part` of `whole` as a percentage (0 when `whole` is 0), rounded like every stored figure.
 pub fn percent(part: u32, whole: u32) -> f64 {
     if whole == 0 {
         0.0
     } else {
-        100.0 * f64::from(part) / f64::from(whole)
+        round(100.0 * f64::from(part) / f64::from(whole))
     }
+}
+
+/// Rounds a percentage to three decimals: far below what anyone reads, and few enough digits
+/// that the value survives every database's JSON and float round trip unchanged.
+pub fn round(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
 }
 
 #[cfg(test)]

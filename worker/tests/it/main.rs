@@ -3,3 +3,4 @@
 
 mod demo_data;
 mod schema;
+mod worker_loop;

@@ -265,6 +265,7 @@ async fn constraints_reject_bad_rows() {
         quality_score: Set(quality),
         risk_level: Set(RiskLevel::Low),
         risk_since: Set(t0()),
+        previous_risk_level: Set(None),
         flag_codes: Set(",".into()),
         reschedule_rate_7d: Set(rate),
         reschedule_rate_30d: Set(rate),

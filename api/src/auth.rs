@@ -1,0 +1,231 @@
+//! API keys and roles. Keys come from `API_KEYS` (`role:key` or `role:sha256:<hex>` entries,
+//! comma-separated); only their SHA-256 hashes are kept, and a presented key is compared with
+//! every configured hash in constant time.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// What a key may do. Each role includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Queries and subscriptions.
+    Viewer,
+    /// Plus mutations that record data.
+    Ingest,
+    /// Plus administration (retrying dead jobs and failed emails).
+    Admin,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Viewer => "viewer",
+            Role::Ingest => "ingest",
+            Role::Admin => "admin",
+        })
+    }
+}
+
+/// Who is calling: decided once per request (HTTP) or connection (WebSocket).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// No keys are configured: the server runs open (loopback only) and allows everything.
+    Open,
+    /// A configured key with its role.
+    Key { role: Role, key_index: usize },
+}
+
+impl Caller {
+    /// Whether the caller may perform operations needing `role`.
+    pub fn allows(&self, role: Role) -> bool {
+        match self {
+            Caller::Open => true,
+            Caller::Key { role: have, .. } => *have >= role,
+        }
+    }
+
+    /// A stable label for rate limiting and logs (never the key itself).
+    pub fn label(&self) -> String {
+        match self {
+            Caller::Open => "open".into(),
+            Caller::Key { role, key_index } => format!("{role}-key-{key_index}"),
+        }
+    }
+}
+
+/// Why a key configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyConfigError {
+    #[error("API_KEYS entry {0} must be role:key or role:sha256:<64 hex digits>")]
+    Malformed(usize),
+    #[error("API_KEYS entry {0}: unknown role {1:?} (viewer, ingest or admin)")]
+    UnknownRole(usize, String),
+}
+
+/// The configured keys, as hashes.
+#[derive(Clone, Default)]
+pub struct ApiKeys {
+    entries: Vec<(Role, [u8; 32])>,
+}
+
+impl fmt::Debug for ApiKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKeys({} keys)", self.entries.len())
+    }
+}
+
+fn hash(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+impl ApiKeys {
+    /// Parses `API_KEYS`; an empty string means no keys.
+    pub fn parse(spec: &str) -> Result<Self, KeyConfigError> {
+        let mut entries = Vec::new();
+        for (index, entry) in spec
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .enumerate()
+        {
+            let (role, secret) = entry
+                .split_once(':')
+                .ok_or(KeyConfigError::Malformed(index + 1))?;
+            let role = match role {
+                "viewer" => Role::Viewer,
+                "ingest" => Role::Ingest,
+                "admin" => Role::Admin,
+                other => return Err(KeyConfigError::UnknownRole(index + 1, other.into())),
+            };
+            let digest = match secret.strip_prefix("sha256:") {
+                Some(hex) => parse_hex(hex).ok_or(KeyConfigError::Malformed(index + 1))?,
+                None if !secret.is_empty() => hash(secret),
+                None => return Err(KeyConfigError::Malformed(index + 1)),
+            };
+            entries.push((role, digest));
+        }
+        Ok(Self { entries })
+    }
+
+    /// No keys configured: the server runs open.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The caller for a presented key (`None`: no key presented), or `Err` when the key is
+    /// required but missing or unknown.
+    pub fn authenticate(&self, presented: Option<&str>) -> Result<Caller, crate::error::ApiError> {
+        if self.is_empty() {
+            return Ok(Caller::Open);
+        }
+        let presented = presented
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or(crate::error::ApiError::Unauthenticated)?;
+        let digest = hash(presented);
+        // Compare with every entry, without stopping early, so timing reveals nothing.
+        let mut found = None;
+        for (index, (role, expected)) in self.entries.iter().enumerate() {
+            if bool::from(expected.ct_eq(&digest)) && found.is_none() {
+                found = Some(Caller::Key {
+                    role: *role,
+                    key_index: index,
+                });
+            }
+        }
+        found.ok_or(crate::error::ApiError::Unauthenticated)
+    }
+}
+
+fn parse_hex(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The key in an `Authorization: Bearer <key>` header value.
+pub fn bearer(header: &str) -> Option<&str> {
+    let (scheme, key) = header.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(key.trim())
+}
+
+/// A GraphQL guard: the caller must hold at least `role`.
+pub struct RoleGuard(pub Role);
+
+impl async_graphql::Guard for RoleGuard {
+    async fn check(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<()> {
+        let caller = ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Open);
+        if caller.allows(self.0) {
+            Ok(())
+        } else {
+            Err(crate::error::ApiError::Forbidden(self.0).into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_parse_plain_and_hashed_and_match_only_themselves() {
+        let hashed: String = hash("s3cret-admin").iter().map(|b| format!("{b:02x}")).collect();
+        let keys = ApiKeys::parse(&format!(
+            "viewer:view-key, ingest:ingest-key, admin:sha256:{hashed}"
+        ))
+        .unwrap();
+        assert_eq!(
+            keys.authenticate(Some("view-key")).unwrap(),
+            Caller::Key {
+                role: Role::Viewer,
+                key_index: 0
+            }
+        );
+        assert_eq!(
+            keys.authenticate(Some("s3cret-admin")).unwrap(),
+            Caller::Key {
+                role: Role::Admin,
+                key_index: 2
+            }
+        );
+        assert!(keys.authenticate(Some("nope")).is_err());
+        assert!(keys.authenticate(None).is_err());
+        assert!(
+            ApiKeys::parse("")
+                .unwrap()
+                .authenticate(None)
+                .is_ok_and(|c| c == Caller::Open)
+        );
+        assert!(matches!(
+            ApiKeys::parse("boss:x"),
+            Err(KeyConfigError::UnknownRole(1, _))
+        ));
+        assert!(matches!(
+            ApiKeys::parse("viewer"),
+            Err(KeyConfigError::Malformed(1))
+        ));
+        assert!(matches!(
+            ApiKeys::parse("viewer:sha256:abc"),
+            Err(KeyConfigError::Malformed(1))
+        ));
+    }
+
+    #[test]
+    fn roles_include_the_ones_below() {
+        let ingest = Caller::Key {
+            role: Role::Ingest,
+            key_index: 0,
+        };
+        assert!(ingest.allows(Role::Viewer) && ingest.allows(Role::Ingest) && !ingest.allows(Role::Admin));
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bearer  abc "), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+    }
+}

@@ -1,0 +1,43 @@
+//! DataLoaders: a tutor's score or a session's tutor asked for by many rows at once is
+//! fetched in one statement per batch, not one per row.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::dataloader::Loader;
+use entity::{prelude::*, tutor, tutor_score};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+/// Loads current scores by tutor id.
+pub struct ScoreLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for ScoreLoader {
+    type Value = tutor_score::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = TutorScore::find()
+            .filter(tutor_score::Column::TutorId.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.tutor_id, r)).collect())
+    }
+}
+
+/// Loads tutors by id.
+pub struct TutorLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for TutorLoader {
+    type Value = tutor::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = Tutor::find()
+            .filter(tutor::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}

@@ -1,0 +1,271 @@
+//! The GraphQL endpoint over HTTP, GraphiQL, and the WebSocket upgrade.
+//!
+//! `POST /graphql` takes `application/json` only: a "simple" content type (text/plain, a
+//! form) would let another site post without a CORS preflight, so it is refused (CSRF). `GET
+//! /graphql` runs queries from the query string; a mutation over GET gets 405 with
+//! `Allow: POST`. Batches (a JSON array) are refused. Responses use
+//! `application/graphql-response+json` when the client accepts it (with the status codes of
+//! the GraphQL-over-HTTP spec), `application/json` otherwise.
+
+use std::time::{Duration, Instant};
+
+use async_graphql::{
+    Request, Response, ServerError,
+    http::GraphiQLSource,
+    parser::{parse_query, types::OperationType},
+};
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::{Html, IntoResponse, Response as HttpResponse},
+};
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::{
+    auth::{self, Caller},
+    error::ApiError,
+    graphql::{AppSchema, limits::finish_errors},
+    metrics,
+    state::AppState,
+};
+
+/// What handlers need: the state and the built schema.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub state: AppState,
+    pub schema: AppSchema,
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// `GET /graphiql`: the GraphiQL IDE, wired to the HTTP and WebSocket endpoints.
+pub async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql")
+            .title("tutorscore GraphiQL")
+            .finish(),
+    )
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str, request_id: &str) -> HttpResponse {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }]
+    });
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    response
+}
+
+/// The caller of an HTTP request, from its `Authorization` header.
+pub fn caller_of(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().ok().and_then(auth::bearer).unwrap_or("\0malformed"));
+    state.keys.authenticate(presented)
+}
+
+/// `GET /graphql`: a WebSocket upgrade, or a query in the query string.
+pub async fn graphql_get(
+    State(endpoint): State<Endpoint>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> HttpResponse {
+    if let Ok(upgrade) = upgrade {
+        return crate::ws::upgrade(endpoint, upgrade);
+    }
+    execute_http(endpoint, Method::GET, headers, query, Bytes::new()).await
+}
+
+/// `POST /graphql`: one operation as JSON.
+pub async fn graphql_post(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Bytes) -> HttpResponse {
+    execute_http(endpoint, Method::POST, headers, None, body).await
+}
+
+async fn execute_http(
+    endpoint: Endpoint,
+    method: Method,
+    headers: HeaderMap,
+    query: Option<String>,
+    body: Bytes,
+) -> HttpResponse {
+    let request_id = Uuid::new_v4().to_string();
+    let span = tracing::info_span!("graphql", request_id = %request_id);
+    execute_traced(endpoint, method, headers, query, body, request_id)
+        .instrument(span)
+        .await
+}
+
+async fn execute_traced(
+    endpoint: Endpoint,
+    method: Method,
+    headers: HeaderMap,
+    query: Option<String>,
+    body: Bytes,
+    request_id: String,
+) -> HttpResponse {
+    let state = &endpoint.state;
+    let caller = match caller_of(state, &headers) {
+        Ok(caller) => caller,
+        Err(e) => return error_response(StatusCode::UNAUTHORIZED, e.code(), &e.message(), &request_id),
+    };
+    let request = match parse_request(&method, &headers, query.as_deref(), &body) {
+        Ok(request) => request,
+        Err((status, code, message)) => return error_response(status, code, &message, &request_id),
+    };
+    let (operation, kind) = operation_of(&request);
+    if method == Method::GET && kind == "mutation" {
+        return error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations must be sent with POST",
+            &request_id,
+        );
+    }
+    if let Err(e) = state.rate_limiter.check(&caller) {
+        let ApiError::RateLimited { retry_after_seconds } = e else {
+            unreachable!("check only rate-limits")
+        };
+        let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, e.code(), &e.message(), &request_id);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        return response;
+    }
+
+    let started = Instant::now();
+    let timeout = Duration::from_secs(state.config.limits.query_timeout_seconds);
+    let request = request.data(caller);
+    let mut response = match tokio::time::timeout(timeout, endpoint.schema.execute(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(%request_id, operation, "query timed out");
+            let mut error = ServerError::new(
+                format!("the operation took longer than {} s", timeout.as_secs()),
+                None,
+            );
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", "SERVICE_UNAVAILABLE");
+            error.extensions = Some(ext);
+            Response::from_errors(vec![error])
+        }
+    };
+    finish_errors(&mut response, &request_id);
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .filter_map(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .map(|c| c.to_string().trim_matches('"').to_owned())
+        })
+        .collect();
+    metrics::record_request(&operation, kind, started.elapsed(), &codes);
+    respond(&headers, response, &request_id)
+}
+
+fn respond(headers: &HeaderMap, response: Response, request_id: &str) -> HttpResponse {
+    let accepts_graphql_response = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE));
+    // Under the GraphQL-over-HTTP media type, a request that never executed (no data) is 400.
+    let status =
+        if accepts_graphql_response && response.data == async_graphql::Value::Null && response.is_err() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+    let content_type = if accepts_graphql_response {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{}".to_vec());
+    let mut http = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        http.headers_mut().insert("x-request-id", id);
+    }
+    http
+}
+
+type Rejection = (StatusCode, &'static str, String);
+
+fn bad_request(message: impl Into<String>) -> Rejection {
+    (StatusCode::BAD_REQUEST, "BAD_REQUEST", message.into())
+}
+
+/// Builds the GraphQL request from a GET query string or a JSON POST body.
+fn parse_request(
+    method: &Method,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &Bytes,
+) -> Result<Request, Rejection> {
+    if *method == Method::GET {
+        let query = query.unwrap_or_default();
+        return async_graphql::http::parse_query_string(query)
+            .map_err(|e| bad_request(format!("invalid query string: {e}")));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if media != "application/json" && media != "application/graphql+json" {
+        return Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "POST /graphql needs Content-Type: application/json".into(),
+        ));
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(bad_request(
+            "batched requests are not supported; send one operation per request",
+        ));
+    }
+    serde_json::from_slice::<Request>(body).map_err(|e| bad_request(format!("malformed JSON body: {e}")))
+}
+
+/// The operation's name (or "anonymous") and kind, for metrics and the GET rule.
+fn operation_of(request: &Request) -> (String, &'static str) {
+    let Ok(document) = parse_query(&request.query) else {
+        return ("invalid".into(), "invalid");
+    };
+    let chosen = document
+        .operations
+        .iter()
+        .find(|(name, _)| match (&request.operation_name, name) {
+            (Some(wanted), Some(name)) => name.as_str() == wanted,
+            (None, _) => true,
+            _ => false,
+        });
+    match chosen {
+        Some((name, op)) => {
+            let kind = match op.node.ty {
+                OperationType::Query => "query",
+                OperationType::Mutation => "mutation",
+                OperationType::Subscription => "subscription",
+            };
+            (
+                name.map_or_else(|| "anonymous".to_owned(), |n| n.to_string()),
+                kind,
+            )
+        }
+        None => ("unknown".into(), "invalid"),
+    }
+}

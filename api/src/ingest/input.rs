@@ -1,0 +1,296 @@
+//! Parsing `recordSession` input into a [`ValidSession`]: every rule is checked here, at the
+//! edge, and a broken one is reported with the path of the field and the rule in words.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{RescheduleInitiator, SessionStatus};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+/// How the integrator names the tutor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TutorRef {
+    /// Our id.
+    Id(Uuid),
+    /// The integrator's id.
+    ExternalId(String),
+}
+
+/// A session as the integrator sent it, before any check.
+#[derive(Debug, Clone, Default)]
+pub struct RawSession {
+    pub external_id: String,
+    pub tutor_id: Option<String>,
+    pub tutor_external_id: Option<String>,
+    pub student_ref: String,
+    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_minutes: i32,
+    pub status: Option<SessionStatus>,
+    pub actual_start: Option<DateTime<Utc>>,
+    pub actual_end: Option<DateTime<Utc>>,
+    pub rating: Option<i32>,
+    pub reschedule: Option<RawReschedule>,
+}
+
+/// Reschedule details as sent.
+#[derive(Debug, Clone)]
+pub struct RawReschedule {
+    pub initiator: RescheduleInitiator,
+    pub reason_code: Option<String>,
+    pub reason: Option<String>,
+    pub new_start: Option<DateTime<Utc>>,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// A session that passed every rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidSession {
+    pub external_id: String,
+    pub tutor: TutorRef,
+    pub student_ref: String,
+    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_minutes: i32,
+    pub status: SessionStatus,
+    pub actual_start: Option<DateTime<Utc>>,
+    pub actual_end: Option<DateTime<Utc>>,
+    pub rating: Option<i16>,
+    pub reschedule: Option<ValidReschedule>,
+}
+
+/// Reschedule details that passed every rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidReschedule {
+    pub initiator: RescheduleInitiator,
+    pub reason_code: Option<String>,
+    pub reason: Option<String>,
+    pub new_start: Option<DateTime<Utc>>,
+    pub requested_at: DateTime<Utc>,
+    pub notice_hours: f64,
+}
+
+/// Limits of the input rules.
+pub const MAX_ID_CHARS: usize = 200;
+pub const MAX_REASON_CHARS: usize = 1000;
+pub const MAX_REASON_CODE_CHARS: usize = 64;
+pub const MIN_MINUTES: i32 = 5;
+pub const MAX_MINUTES: i32 = 480;
+/// Sessions further than this from now (either way) are rejected as implausible.
+pub const MAX_DISTANCE_DAYS: i64 = 400;
+
+/// A required identifier-like string: trimmed, 1..=max characters, no control characters.
+pub fn identifier(field: &str, value: &str, max: usize) -> ApiResult<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::input(field, "must not be empty"));
+    }
+    text(field, trimmed, max)
+}
+
+/// Free text: at most `max` characters, no control characters (newlines and tabs allowed).
+pub fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
+    if value.chars().count() > max {
+        return Err(ApiError::input(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(ApiError::input(field, "must not contain control characters"));
+    }
+    Ok(value.to_owned())
+}
+
+fn forbid_actual_times(path: &str, raw: &RawSession, status: &str) -> ApiResult<()> {
+    if raw.actual_start.is_some() {
+        return Err(ApiError::input(
+            format!("{path}.actualStart"),
+            format!("must be absent for a {status} session"),
+        ));
+    }
+    if raw.actual_end.is_some() {
+        return Err(ApiError::input(
+            format!("{path}.actualEnd"),
+            format!("must be absent for a {status} session"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks every rule; `path` prefixes field names in errors (`input`, `inputs[3]`).
+pub fn validate(path: &str, raw: &RawSession, now: DateTime<Utc>) -> ApiResult<ValidSession> {
+    let field = |name: &str| format!("{path}.{name}");
+    let external_id = identifier(&field("externalId"), &raw.external_id, MAX_ID_CHARS)?;
+    let tutor = match (&raw.tutor_id, &raw.tutor_external_id) {
+        (Some(id), None) => TutorRef::Id(
+            Uuid::parse_str(id.trim())
+                .map_err(|_| ApiError::input(field("tutorId"), "must be a tutor id (a UUID)"))?,
+        ),
+        (None, Some(external)) => {
+            TutorRef::ExternalId(identifier(&field("tutorExternalId"), external, MAX_ID_CHARS)?)
+        }
+        (Some(_), Some(_)) => {
+            return Err(ApiError::input(
+                field("tutorId"),
+                "give either tutorId or tutorExternalId, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::input(
+                field("tutorId"),
+                "tutorId or tutorExternalId is required",
+            ));
+        }
+    };
+    let student_ref = identifier(&field("studentRef"), &raw.student_ref, MAX_ID_CHARS)?;
+    let status = raw
+        .status
+        .ok_or_else(|| ApiError::input(field("status"), "is required"))?;
+
+    if (raw.scheduled_start - now).num_days().abs() > MAX_DISTANCE_DAYS {
+        return Err(ApiError::input(
+            field("scheduledStart"),
+            format!("must be within {MAX_DISTANCE_DAYS} days of now"),
+        ));
+    }
+    if !(MIN_MINUTES..=MAX_MINUTES).contains(&raw.scheduled_minutes) {
+        return Err(ApiError::input(
+            field("scheduledMinutes"),
+            format!("must be between {MIN_MINUTES} and {MAX_MINUTES}"),
+        ));
+    }
+    let scheduled_end = raw.scheduled_start + Duration::minutes(raw.scheduled_minutes.into());
+
+    match status {
+        SessionStatus::Completed => {
+            let start = raw.actual_start.ok_or_else(|| {
+                ApiError::input(field("actualStart"), "is required for a completed session")
+            })?;
+            let end = raw
+                .actual_end
+                .ok_or_else(|| ApiError::input(field("actualEnd"), "is required for a completed session"))?;
+            if end < start {
+                return Err(ApiError::input(
+                    field("actualEnd"),
+                    "must not be before actualStart",
+                ));
+            }
+            if end - start > Duration::hours(12) {
+                return Err(ApiError::input(
+                    field("actualEnd"),
+                    "must be within 12 hours of actualStart",
+                ));
+            }
+            if (start - raw.scheduled_start).num_hours().abs() >= 12 {
+                return Err(ApiError::input(
+                    field("actualStart"),
+                    "must be within 12 hours of scheduledStart",
+                ));
+            }
+        }
+        SessionStatus::Rescheduled => forbid_actual_times(path, raw, "rescheduled")?,
+        SessionStatus::TutorNoShow | SessionStatus::StudentNoShow => {
+            forbid_actual_times(path, raw, "no-show")?
+        }
+        SessionStatus::Cancelled => forbid_actual_times(path, raw, "cancelled")?,
+    }
+
+    let rating = match raw.rating {
+        None => None,
+        Some(_) if status != SessionStatus::Completed => {
+            return Err(ApiError::input(
+                field("rating"),
+                "only a completed session can be rated",
+            ));
+        }
+        Some(r) if (1..=5).contains(&r) => Some(r as i16),
+        Some(_) => return Err(ApiError::input(field("rating"), "must be between 1 and 5")),
+    };
+
+    let reschedule = match (&raw.reschedule, status) {
+        (None, SessionStatus::Rescheduled) => {
+            return Err(ApiError::input(
+                field("reschedule"),
+                "is required for a rescheduled session (with its initiator)",
+            ));
+        }
+        (Some(_), s) if s != SessionStatus::Rescheduled => {
+            return Err(ApiError::input(
+                field("reschedule"),
+                "is only allowed when status is RESCHEDULED",
+            ));
+        }
+        (None, _) => None,
+        (Some(r), _) => Some(validate_reschedule(
+            &field("reschedule"),
+            r,
+            raw.scheduled_start,
+            scheduled_end,
+        )?),
+    };
+
+    Ok(ValidSession {
+        external_id,
+        tutor,
+        student_ref,
+        scheduled_start: worker::clock::to_db_precision(raw.scheduled_start),
+        scheduled_minutes: raw.scheduled_minutes,
+        status,
+        actual_start: raw.actual_start.map(worker::clock::to_db_precision),
+        actual_end: raw.actual_end.map(worker::clock::to_db_precision),
+        rating,
+        reschedule,
+    })
+}
+
+fn validate_reschedule(
+    path: &str,
+    r: &RawReschedule,
+    original_start: DateTime<Utc>,
+    original_end: DateTime<Utc>,
+) -> ApiResult<ValidReschedule> {
+    let field = |name: &str| format!("{path}.{name}");
+    let reason_code = match &r.reason_code {
+        Some(code) => {
+            let code = identifier(&field("reasonCode"), code, MAX_REASON_CODE_CHARS)?;
+            if !code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(ApiError::input(
+                    field("reasonCode"),
+                    "must use only a-z, 0-9 and _ (e.g. platform_outage)",
+                ));
+            }
+            Some(code)
+        }
+        None => None,
+    };
+    let reason = r
+        .reason
+        .as_deref()
+        .map(|t| text(&field("reason"), t, MAX_REASON_CHARS))
+        .transpose()?;
+    if let Some(new_start) = r.new_start
+        && new_start <= original_start
+    {
+        return Err(ApiError::input(
+            field("newStart"),
+            "must be after the original scheduledStart",
+        ));
+    }
+    if r.requested_at > original_end {
+        return Err(ApiError::input(
+            field("requestedAt"),
+            "must not be after the original session's end",
+        ));
+    }
+    let notice_minutes = (original_start - r.requested_at).num_seconds() as f64 / 60.0;
+    Ok(ValidReschedule {
+        initiator: r.initiator,
+        reason_code,
+        reason,
+        new_start: r.new_start.map(worker::clock::to_db_precision),
+        requested_at: worker::clock::to_db_precision(r.requested_at),
+        notice_hours: (notice_minutes / 60.0 * 100.0).round() / 100.0,
+    })
+}

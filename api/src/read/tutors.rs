@@ -1,0 +1,242 @@
+//! The tutors list: filter, search, sort and keyset pagination over tutors joined with their
+//! current scores, in two statements (the page and the count) however many rows are shown.
+
+use entity::{RiskLevel, prelude::*, tutor, tutor_score};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+    sea_query::{Expr, Func, LikeExpr, SimpleExpr},
+};
+use uuid::Uuid;
+
+use super::cursor::{Cursor, Key};
+use crate::error::ApiResult;
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct TutorFilter {
+    pub risk_levels: Vec<RiskLevel>,
+    /// Tutors with any of these flag codes.
+    pub flags: Vec<String>,
+    pub active: Option<bool>,
+    /// Case-insensitive substring of name, email or external id.
+    pub search: Option<String>,
+}
+
+/// Columns the list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TutorSort {
+    QualityScore,
+    RiskLevel,
+    RescheduleRate7d,
+    RescheduleRate30d,
+    RescheduleRate90d,
+    NoShowRate30d,
+    Sessions30d,
+    Name,
+    ComputedAt,
+}
+
+impl TutorSort {
+    fn name(self) -> &'static str {
+        match self {
+            TutorSort::QualityScore => "quality_score",
+            TutorSort::RiskLevel => "risk_level",
+            TutorSort::RescheduleRate7d => "reschedule_rate_7d",
+            TutorSort::RescheduleRate30d => "reschedule_rate_30d",
+            TutorSort::RescheduleRate90d => "reschedule_rate_90d",
+            TutorSort::NoShowRate30d => "no_show_rate_30d",
+            TutorSort::Sessions30d => "sessions_30d",
+            TutorSort::Name => "name",
+            TutorSort::ComputedAt => "computed_at",
+        }
+    }
+
+    /// The sort key as an SQL expression. Tutors not scored yet sort as -1 (before every
+    /// real value ascending, after them descending), the same on SQLite and Postgres.
+    fn expr(self) -> SimpleExpr {
+        let score_col = |c: tutor_score::Column| -> SimpleExpr {
+            Func::coalesce([Expr::col((TutorScore, c)), Expr::val(-1.0)]).into()
+        };
+        match self {
+            TutorSort::QualityScore => score_col(tutor_score::Column::QualityScore),
+            TutorSort::RescheduleRate7d => score_col(tutor_score::Column::RescheduleRate7d),
+            TutorSort::RescheduleRate30d => score_col(tutor_score::Column::RescheduleRate30d),
+            TutorSort::RescheduleRate90d => score_col(tutor_score::Column::RescheduleRate90d),
+            TutorSort::NoShowRate30d => score_col(tutor_score::Column::NoShowRate30d),
+            TutorSort::Sessions30d => score_col(tutor_score::Column::Sessions30d),
+            TutorSort::RiskLevel => Expr::case(
+                Expr::col((TutorScore, tutor_score::Column::RiskLevel)).eq("high"),
+                3.0,
+            )
+            .case(
+                Expr::col((TutorScore, tutor_score::Column::RiskLevel)).eq("medium"),
+                2.0,
+            )
+            .case(
+                Expr::col((TutorScore, tutor_score::Column::RiskLevel)).eq("low"),
+                1.0,
+            )
+            .finally(-1.0)
+            .into(),
+            TutorSort::Name => Expr::col((Tutor, tutor::Column::Name)),
+            TutorSort::ComputedAt => Func::coalesce([
+                Expr::col((TutorScore, tutor_score::Column::ComputedAt)),
+                Expr::val(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
+            ])
+            .into(),
+        }
+    }
+
+    /// The sort key of a row, for its cursor.
+    fn key(self, t: &tutor::Model, s: Option<&tutor_score::Model>) -> Key {
+        let num = |f: fn(&tutor_score::Model) -> f64| Key::Number(s.map_or(-1.0, f));
+        match self {
+            TutorSort::QualityScore => num(|s| s.quality_score),
+            TutorSort::RescheduleRate7d => num(|s| s.reschedule_rate_7d),
+            TutorSort::RescheduleRate30d => num(|s| s.reschedule_rate_30d),
+            TutorSort::RescheduleRate90d => num(|s| s.reschedule_rate_90d),
+            TutorSort::NoShowRate30d => num(|s| s.no_show_rate_30d),
+            TutorSort::Sessions30d => num(|s| f64::from(s.sessions_30d)),
+            TutorSort::RiskLevel => num(|s| match s.risk_level {
+                RiskLevel::High => 3.0,
+                RiskLevel::Medium => 2.0,
+                RiskLevel::Low => 1.0,
+            }),
+            TutorSort::Name => Key::Text(t.name.clone()),
+            TutorSort::ComputedAt => {
+                Key::Time(s.map_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH, |s| s.computed_at))
+            }
+        }
+    }
+}
+
+/// One page of tutors with their scores.
+pub struct TutorPage {
+    pub rows: Vec<(tutor::Model, Option<tutor_score::Model>, String)>,
+    pub total: u64,
+    pub has_next: bool,
+}
+
+fn key_value(key: &Key) -> sea_orm::Value {
+    match key {
+        Key::Number(n) => (*n).into(),
+        Key::Time(t) => (*t).into(),
+        Key::Text(s) => s.clone().into(),
+    }
+}
+
+/// `LIKE` pattern for a case-insensitive substring match, with wildcards in the term escaped.
+pub fn contains_pattern(term: &str) -> LikeExpr {
+    let escaped = term
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn filter_condition(filter: &TutorFilter) -> Condition {
+    let mut condition = Condition::all();
+    if !filter.risk_levels.is_empty() {
+        condition = condition.add(tutor_score::Column::RiskLevel.is_in(filter.risk_levels.clone()));
+    }
+    if !filter.flags.is_empty() {
+        let mut any = Condition::any();
+        for flag in &filter.flags {
+            any = any.add(tutor_score::Column::FlagCodes.like(format!("%,{flag},%")));
+        }
+        condition = condition.add(any);
+    }
+    if let Some(active) = filter.active {
+        condition = condition.add(tutor::Column::Active.eq(active));
+    }
+    if let Some(term) = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like =
+            |c: tutor::Column| Expr::expr(Func::lower(Expr::col((Tutor, c)))).like(contains_pattern(term));
+        condition = condition.add(
+            Condition::any()
+                .add(like(tutor::Column::Name))
+                .add(like(tutor::Column::Email))
+                .add(like(tutor::Column::ExternalId)),
+        );
+    }
+    condition
+}
+
+/// Lists one page of tutors.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &TutorFilter,
+    sort: TutorSort,
+    descending: bool,
+    first: u64,
+    after: Option<&Cursor>,
+) -> ApiResult<TutorPage> {
+    let condition = filter_condition(filter);
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let mut page = Tutor::find()
+        .find_also_related(TutorScore)
+        .filter(condition.clone());
+    if let Some(cursor) = after {
+        let key = key_value(&cursor.key);
+        let id_col = Expr::col((Tutor, tutor::Column::Id));
+        let beyond = if descending {
+            Condition::any().add(sort.expr().lt(key.clone())).add(
+                Condition::all()
+                    .add(sort.expr().eq(key))
+                    .add(id_col.lt(cursor.id)),
+            )
+        } else {
+            Condition::any().add(sort.expr().gt(key.clone())).add(
+                Condition::all()
+                    .add(sort.expr().eq(key))
+                    .add(id_col.gt(cursor.id)),
+            )
+        };
+        page = page.filter(beyond);
+    }
+    let rows = page
+        .order_by(sort.expr(), order.clone())
+        .order_by(Expr::col((Tutor, tutor::Column::Id)), order)
+        .limit(first + 1)
+        .all(db)
+        .await?;
+    let total = Tutor::find()
+        .find_also_related(TutorScore)
+        .filter(condition)
+        .count(db)
+        .await?;
+    let has_next = rows.len() as u64 > first;
+    let rows = rows
+        .into_iter()
+        .take(first as usize)
+        .map(|(t, s)| {
+            let cursor = Cursor {
+                sort: sort.name().into(),
+                key: sort.key(&t, s.as_ref()),
+                id: t.id,
+            }
+            .encode();
+            (t, s, cursor)
+        })
+        .collect();
+    Ok(TutorPage {
+        rows,
+        total,
+        has_next,
+    })
+}
+
+/// The sort name stored in cursors, for decoding `after`.
+pub fn sort_name(sort: TutorSort) -> &'static str {
+    sort.name()
+}
+
+/// Loads tutors by id (for DataLoaders).
+pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<tutor::Model>, sea_orm::DbErr> {
+    Tutor::find()
+        .filter(tutor::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}

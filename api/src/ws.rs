@@ -1,0 +1,284 @@
+//! GraphQL over WebSocket, both sub-protocols: `graphql-transport-ws` (the current one) and
+//! the legacy `graphql-ws` (subscriptions-transport-ws).
+//!
+//! Our own state machine rather than async-graphql's, so that the close codes follow the
+//! graphql-transport-ws protocol: 4400 malformed message, 4401 subscribe before
+//! `connection_ack`, 4403 bad key, 4408 no `connection_init` in time, 4409 duplicate
+//! subscription id, 4429 a second `connection_init`; 1001 when the server shuts down.
+//! Each connection holds at most `WS_MAX_SUBSCRIPTIONS` subscriptions; frames are capped at
+//! `WS_MAX_MESSAGE_BYTES`; keep-alive pings (`ka` for the legacy protocol) keep idle proxies
+//! from dropping the connection.
+
+use std::{collections::HashMap, time::Duration};
+
+use async_graphql::Request;
+use axum::{
+    extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade},
+    response::Response as HttpResponse,
+};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::{sync::mpsc, task::JoinHandle};
+
+use crate::{
+    auth::{self, Caller},
+    graphql::limits::finish_errors,
+    http::Endpoint,
+};
+
+/// The two sub-protocols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    TransportWs,
+    LegacyWs,
+}
+
+/// Accepts the upgrade with the sub-protocol the client offered.
+pub fn upgrade(endpoint: Endpoint, upgrade: WebSocketUpgrade) -> HttpResponse {
+    let max = endpoint.state.config.limits.ws_max_message_bytes;
+    upgrade
+        .protocols(["graphql-transport-ws", "graphql-ws"])
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| serve(endpoint, socket))
+}
+
+/// Why a connection is being closed.
+struct Close(u16, &'static str);
+
+enum Outgoing {
+    Message(Value),
+    Done(String),
+}
+
+struct Connection {
+    endpoint: Endpoint,
+    protocol: Protocol,
+    caller: Option<Caller>,
+    subscriptions: HashMap<String, JoinHandle<()>>,
+    out: mpsc::Sender<Outgoing>,
+}
+
+async fn serve(endpoint: Endpoint, socket: WebSocket) {
+    let protocol = match socket.protocol().and_then(|p| p.to_str().ok()) {
+        Some("graphql-ws") => Protocol::LegacyWs,
+        _ => Protocol::TransportWs,
+    };
+    let limits = endpoint.state.config.limits.clone();
+    let shutdown = endpoint.state.shutdown.clone();
+    let (mut sink, mut incoming) = socket.split();
+    let (out, mut outgoing) = mpsc::channel::<Outgoing>(256);
+    let mut connection = Connection {
+        endpoint,
+        protocol,
+        caller: None,
+        subscriptions: HashMap::new(),
+        out,
+    };
+    let init_deadline = tokio::time::sleep(Duration::from_secs(limits.ws_init_timeout_seconds));
+    tokio::pin!(init_deadline);
+    let mut keepalive = tokio::time::interval(Duration::from_secs(limits.ws_keepalive_seconds.max(1)));
+    keepalive.tick().await;
+    metrics::gauge!("tutorscore_websockets_open").increment(1.0);
+
+    let close = loop {
+        tokio::select! {
+            message = incoming.next() => match message {
+                Some(Ok(Message::Text(text))) => {
+                    match connection.handle(text.as_str()).await {
+                        Ok(replies) => {
+                            for reply in replies {
+                                if sink.send(text_message(&reply)).await.is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                        Err(close) => break Some(close),
+                    }
+                }
+                Some(Ok(Message::Binary(_))) => break Some(Close(4400, "binary frames are not supported")),
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
+                Some(Ok(_)) => {} // ping/pong frames are answered by the library
+            },
+            Some(item) = outgoing.recv() => match item {
+                Outgoing::Message(value) => {
+                    if sink.send(text_message(&value)).await.is_err() {
+                        break None;
+                    }
+                }
+                Outgoing::Done(id) => {
+                    if connection.subscriptions.remove(&id).is_some() {
+                        metrics::gauge!("tutorscore_subscriptions_active").decrement(1.0);
+                    }
+                }
+            },
+            () = &mut init_deadline, if connection.caller.is_none() => {
+                break Some(Close(4408, "Connection initialisation timeout"));
+            }
+            _ = keepalive.tick(), if connection.caller.is_some() => {
+                let ping = match protocol {
+                    Protocol::TransportWs => json!({ "type": "ping" }),
+                    Protocol::LegacyWs => json!({ "type": "ka" }),
+                };
+                if sink.send(text_message(&ping)).await.is_err() {
+                    break None;
+                }
+            }
+            () = shutdown.cancelled() => break Some(Close(1001, "server shutting down")),
+        }
+    };
+    for (_, task) in connection.subscriptions.drain() {
+        task.abort();
+        metrics::gauge!("tutorscore_subscriptions_active").decrement(1.0);
+    }
+    if let Some(Close(code, reason)) = close {
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
+        };
+        let _ = sink.send(Message::Close(Some(frame))).await;
+    }
+    let _ = sink.close().await;
+    metrics::gauge!("tutorscore_websockets_open").decrement(1.0);
+}
+
+fn text_message(value: &Value) -> Message {
+    Message::Text(Utf8Bytes::from(value.to_string()))
+}
+
+/// The key in a `connection_init` payload: `Authorization`/`authorization` (with or without
+/// "Bearer "), `apiKey`, `token`, or the same inside `headers`.
+fn key_in(payload: &Value) -> Option<String> {
+    let lookup = |v: &Value| -> Option<String> {
+        for name in ["Authorization", "authorization", "apiKey", "api_key", "token"] {
+            if let Some(text) = v.get(name).and_then(Value::as_str) {
+                return Some(auth::bearer(text).unwrap_or(text).to_owned());
+            }
+        }
+        None
+    };
+    lookup(payload).or_else(|| payload.get("headers").and_then(lookup))
+}
+
+impl Connection {
+    /// Handles one client message: replies to send, or a reason to close.
+    async fn handle(&mut self, text: &str) -> Result<Vec<Value>, Close> {
+        let message: Value =
+            serde_json::from_str(text).map_err(|_| Close(4400, "Invalid message received"))?;
+        let kind = message
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or(Close(4400, "Invalid message received"))?;
+        match (self.protocol, kind) {
+            (_, "connection_init") => self.init(message.get("payload").cloned().unwrap_or(Value::Null)),
+            (Protocol::TransportWs, "ping") => Ok(vec![json!({ "type": "pong" })]),
+            (Protocol::TransportWs, "pong") => Ok(vec![]),
+            (Protocol::TransportWs, "subscribe") | (Protocol::LegacyWs, "start") => self.subscribe(&message),
+            (Protocol::TransportWs, "complete") | (Protocol::LegacyWs, "stop") => {
+                let id = message
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .ok_or(Close(4400, "Invalid message received"))?;
+                if let Some(task) = self.subscriptions.remove(id) {
+                    task.abort();
+                    metrics::gauge!("tutorscore_subscriptions_active").decrement(1.0);
+                }
+                Ok(vec![])
+            }
+            (Protocol::LegacyWs, "connection_terminate") => Err(Close(1000, "terminated")),
+            _ => Err(Close(4400, "Invalid message received")),
+        }
+    }
+
+    fn init(&mut self, payload: Value) -> Result<Vec<Value>, Close> {
+        if self.caller.is_some() {
+            return Err(Close(4429, "Too many initialisation requests"));
+        }
+        let key = key_in(&payload);
+        match self.endpoint.state.keys.authenticate(key.as_deref()) {
+            Ok(caller) => {
+                self.caller = Some(caller);
+                let mut replies = vec![json!({ "type": "connection_ack" })];
+                if self.protocol == Protocol::LegacyWs {
+                    replies.push(json!({ "type": "ka" }));
+                }
+                Ok(replies)
+            }
+            Err(_) => Err(Close(4403, "Forbidden")),
+        }
+    }
+
+    fn subscribe(&mut self, message: &Value) -> Result<Vec<Value>, Close> {
+        let Some(caller) = self.caller else {
+            return Err(Close(4401, "Unauthorized"));
+        };
+        let id = message
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or(Close(4400, "Invalid message received"))?
+            .to_owned();
+        let payload = message
+            .get("payload")
+            .cloned()
+            .ok_or(Close(4400, "Invalid message received"))?;
+        if self
+            .subscriptions
+            .get(&id)
+            .is_some_and(|task| !task.is_finished())
+        {
+            return Err(Close(4409, "Subscriber for this id already exists"));
+        }
+        let (error_type, next_type) = match self.protocol {
+            Protocol::TransportWs => ("error", "next"),
+            Protocol::LegacyWs => ("error", "data"),
+        };
+        let request: Request = match serde_json::from_value(payload) {
+            Ok(request) => request,
+            Err(e) => {
+                return Ok(vec![json!({
+                    "type": error_type, "id": id,
+                    "payload": [{ "message": format!("invalid subscribe payload: {e}"), "extensions": { "code": "BAD_REQUEST" } }]
+                })]);
+            }
+        };
+        if self.subscriptions.len() >= self.endpoint.state.config.limits.ws_max_subscriptions {
+            return Ok(vec![json!({
+                "type": error_type, "id": id,
+                "payload": [{ "message": format!("at most {} subscriptions per connection", self.endpoint.state.config.limits.ws_max_subscriptions), "extensions": { "code": "RATE_LIMITED" } }]
+            })]);
+        }
+        let schema = self.endpoint.schema.clone();
+        let out = self.out.clone();
+        let task_id = id.clone();
+        let task = tokio::spawn(async move {
+            let request_id = uuid::Uuid::new_v4().to_string();
+            let mut responses = schema.execute_stream(request.data(caller));
+            let mut first = true;
+            while let Some(mut response) = responses.next().await {
+                finish_errors(&mut response, &request_id);
+                // A request that fails before producing data is an `error` message.
+                let message = if first && response.data == async_graphql::Value::Null && response.is_err() {
+                    json!({ "type": error_type, "id": task_id, "payload": response.errors })
+                } else {
+                    json!({ "type": next_type, "id": task_id, "payload": response })
+                };
+                let failed_early = message["type"] == error_type;
+                first = false;
+                if out.send(Outgoing::Message(message)).await.is_err() {
+                    return;
+                }
+                if failed_early {
+                    let _ = out.send(Outgoing::Done(task_id)).await;
+                    return;
+                }
+            }
+            let _ = out
+                .send(Outgoing::Message(json!({ "type": "complete", "id": task_id })))
+                .await;
+            let _ = out.send(Outgoing::Done(task_id)).await;
+        });
+        metrics::gauge!("tutorscore_subscriptions_active").increment(1.0);
+        self.subscriptions.insert(id, task);
+        Ok(vec![])
+    }
+}

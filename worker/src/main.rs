@@ -1,0 +1,49 @@
+//! `tutorscore-worker`: the worker loop as its own process (service mode), configured by the
+//! same environment as the api.
+
+use clap::Parser;
+use tokio_util::sync::CancellationToken;
+use worker::{
+    clock,
+    config::CoreConfig,
+    events,
+    runner::{Worker, WorkerConfig},
+    scoring::ScoringConfig,
+    signals, telemetry,
+};
+
+/// tutorscore worker: recomputes scores, publishes events, sends email.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(flatten)]
+    core: CoreConfig,
+    #[command(flatten)]
+    worker: WorkerConfig,
+    #[command(flatten)]
+    scoring: ScoringConfig,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    dotenvy::dotenv().ok();
+    let cli = Cli::parse();
+    telemetry::init(cli.core.log_format);
+    let db =
+        worker::db::connect_and_migrate(&cli.core.database_url, cli.core.database_max_connections).await?;
+    let bus = events::from_config(cli.core.redis_url.as_deref())?;
+    if cli.core.redis_url.is_none() {
+        tracing::warn!(
+            "REDIS_URL is not set: events from this worker reach no api process (use the api's in-process worker instead)"
+        );
+    }
+    let worker = Worker::new(db, bus, clock::system(), cli.scoring, cli.worker);
+    let shutdown = CancellationToken::new();
+    let signal = shutdown.clone();
+    tokio::spawn(async move {
+        signals::shutdown_signal().await;
+        signal.cancel();
+    });
+    worker.run(shutdown).await;
+    Ok(())
+}

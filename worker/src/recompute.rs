@@ -1,0 +1,252 @@
+//! Recomputing one tutor's score from the database, in one transaction: lock the tutor, read
+//! the sessions of the longest window (an indexed range on `(tutor_id, scheduled_start)`, so
+//! the cost does not grow with the whole table), score, upsert `tutor_scores`, append a
+//! `score_history` point when something changed, and mark the jobs it satisfies done.
+//!
+//! Locking the tutor row first serialises concurrent recomputes of the same tutor on Postgres
+//! (SQLite serialises all writers): whoever commits last read everything committed before it,
+//! so the final score always reflects every stored session and the version only grows.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{RiskLevel, prelude::*, reschedule, score_history, session, tutor, tutor_score};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::{
+    db,
+    events::{Event, RiskLevelChanged, ScoreUpdated},
+    jobs,
+    scoring::{self, RescheduleFact, ScoreReport, ScoringConfig, SessionFact, WINDOWS},
+};
+
+/// The outcome of one recompute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recomputed {
+    pub tutor_id: Uuid,
+    pub tutor_name: String,
+    pub version: i64,
+    pub report: ScoreReport,
+    /// The risk level before this recompute (`None` the first time).
+    pub previous_risk: Option<RiskLevel>,
+    /// When the tutor entered the current level, and the level before it.
+    pub risk_since: DateTime<Utc>,
+    pub previous_risk_level: Option<RiskLevel>,
+}
+
+impl Recomputed {
+    /// The events to publish once the recompute has committed.
+    pub fn events(&self) -> Vec<Event> {
+        let mut events = vec![Event::ScoreUpdated(ScoreUpdated {
+            tutor_id: self.tutor_id,
+            tutor_name: self.tutor_name.clone(),
+            version: self.version,
+            report: self.report.clone(),
+            risk_since: self.risk_since,
+            previous_risk_level: self.previous_risk_level,
+        })];
+        if self.previous_risk != Some(self.report.risk_level) {
+            events.push(Event::RiskLevelChanged(RiskLevelChanged {
+                tutor_id: self.tutor_id,
+                tutor_name: self.tutor_name.clone(),
+                version: self.version,
+                from: self.previous_risk,
+                to: self.report.risk_level,
+                flags: self.report.flags.iter().map(|f| f.code).collect(),
+                at: self.report.computed_at,
+            }));
+        }
+        events
+    }
+}
+
+/// How far back scoring looks: the longest window.
+pub fn history_days() -> i64 {
+    WINDOWS.iter().copied().max().unwrap_or(90).into()
+}
+
+/// Loads what scoring needs about one tutor's recent sessions.
+pub async fn load_facts<C: ConnectionTrait>(
+    db: &C,
+    tutor_id: Uuid,
+    now: DateTime<Utc>,
+    config: &ScoringConfig,
+) -> Result<Vec<SessionFact>, DbErr> {
+    let from = now - Duration::days(history_days());
+    // Rebookings shortly after "now" still count for first sessions near the end.
+    let until = now + Duration::days(config.rebook_days);
+    let rows = Session::find()
+        .filter(session::Column::TutorId.eq(tutor_id))
+        .filter(session::Column::ScheduledStart.gt(from))
+        .filter(session::Column::ScheduledStart.lte(until))
+        .find_also_related(Reschedule)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(s, r)| fact(s, r)).collect())
+}
+
+fn fact(s: session::Model, r: Option<reschedule::Model>) -> SessionFact {
+    SessionFact {
+        student_ref: s.student_ref,
+        scheduled_start: s.scheduled_start,
+        scheduled_minutes: s.scheduled_minutes,
+        actual_start: s.actual_start,
+        actual_end: s.actual_end,
+        status: s.status,
+        is_first_session: s.is_first_session,
+        rating: s.rating,
+        reschedule: r.map(|r| RescheduleFact {
+            initiator: r.initiator,
+            reason_code: r.reason_code,
+            notice_hours: r.notice_hours,
+        }),
+    }
+}
+
+/// Recomputes and stores one tutor's score; `satisfies` are the job ids this recompute
+/// completes (marked done in the same transaction). `None` when the tutor no longer exists.
+pub async fn recompute_tutor(
+    conn: &DatabaseConnection,
+    tutor_id: Uuid,
+    satisfies: &[i64],
+    worker: &str,
+    now: DateTime<Utc>,
+    config: &ScoringConfig,
+) -> Result<Option<Recomputed>, DbErr> {
+    let txn = db::begin_write(conn).await?;
+    let Some(tutor) = Tutor::find_by_id(tutor_id).lock_exclusive().one(&txn).await? else {
+        jobs::complete(&txn, satisfies, worker, now).await?;
+        txn.commit().await?;
+        return Ok(None);
+    };
+    let facts = load_facts(&txn, tutor_id, now, config).await?;
+    let previous = TutorScore::find_by_id(tutor_id).one(&txn).await?;
+    let previous_risk = previous.as_ref().map(|p| p.risk_level);
+    let report = scoring::score(&facts, now, previous_risk, config);
+    let version = previous.as_ref().map_or(1, |p| p.version + 1);
+    let (risk_since, previous_risk_level) = match &previous {
+        Some(p) if p.risk_level == report.risk_level => (p.risk_since, p.previous_risk_level),
+        Some(p) => (now, Some(p.risk_level)),
+        None => (now, None),
+    };
+    let changed = previous.as_ref().is_none_or(|p| differs(p, &report));
+    store_score(
+        &txn,
+        &tutor,
+        &report,
+        version,
+        (risk_since, previous_risk_level),
+        previous.is_some(),
+    )
+    .await?;
+    if changed {
+        append_history(&txn, tutor_id, &report, version).await?;
+    }
+    jobs::complete(&txn, satisfies, worker, now).await?;
+    txn.commit().await?;
+    Ok(Some(Recomputed {
+        tutor_id,
+        tutor_name: tutor.name,
+        version,
+        report,
+        previous_risk,
+        risk_since,
+        previous_risk_level,
+    }))
+}
+
+/// The figures a row shows, from the 7/30/90-day windows.
+struct Figures {
+    rate_7d: f64,
+    rate_30d: f64,
+    rate_90d: f64,
+    no_show_30d: f64,
+    late_start_30d: f64,
+    early_end_30d: f64,
+    sessions_30d: i32,
+}
+
+fn figures(report: &ScoreReport) -> Figures {
+    let w = |days| report.window(days);
+    Figures {
+        rate_7d: w(7).map_or(0.0, |w| w.reschedule_rate),
+        rate_30d: w(30).map_or(0.0, |w| w.reschedule_rate),
+        rate_90d: w(90).map_or(0.0, |w| w.reschedule_rate),
+        no_show_30d: w(30).map_or(0.0, |w| w.no_show_rate),
+        late_start_30d: w(30).map_or(0.0, |w| w.late_start_rate),
+        early_end_30d: w(30).map_or(0.0, |w| w.early_end_rate),
+        sessions_30d: w(30).map_or(0, |w| w.sessions as i32),
+    }
+}
+
+fn differs(previous: &tutor_score::Model, report: &ScoreReport) -> bool {
+    let f = figures(report);
+    previous.quality_score != report.quality_score
+        || previous.risk_level != report.risk_level
+        || previous.flag_codes != report.flag_codes()
+        || previous.reschedule_rate_7d != f.rate_7d
+        || previous.reschedule_rate_30d != f.rate_30d
+        || previous.reschedule_rate_90d != f.rate_90d
+        || previous.no_show_rate_30d != f.no_show_30d
+}
+
+async fn store_score<C: ConnectionTrait>(
+    db: &C,
+    tutor: &tutor::Model,
+    report: &ScoreReport,
+    version: i64,
+    (risk_since, previous_risk_level): (DateTime<Utc>, Option<RiskLevel>),
+    exists: bool,
+) -> Result<(), DbErr> {
+    let f = figures(report);
+    let row = tutor_score::ActiveModel {
+        tutor_id: Set(tutor.id),
+        quality_score: Set(report.quality_score),
+        risk_level: Set(report.risk_level),
+        risk_since: Set(risk_since),
+        previous_risk_level: Set(previous_risk_level),
+        flag_codes: Set(report.flag_codes()),
+        reschedule_rate_7d: Set(f.rate_7d),
+        reschedule_rate_30d: Set(f.rate_30d),
+        reschedule_rate_90d: Set(f.rate_90d),
+        no_show_rate_30d: Set(f.no_show_30d),
+        late_start_rate_30d: Set(f.late_start_30d),
+        early_end_rate_30d: Set(f.early_end_30d),
+        sessions_30d: Set(f.sessions_30d),
+        details: Set(serde_json::to_value(report).expect("reports serialise")),
+        computed_at: Set(report.computed_at),
+        version: Set(version),
+    };
+    if exists {
+        row.update(db).await?;
+    } else {
+        row.insert(db).await?;
+    }
+    Ok(())
+}
+
+async fn append_history<C: ConnectionTrait>(
+    db: &C,
+    tutor_id: Uuid,
+    report: &ScoreReport,
+    version: i64,
+) -> Result<(), DbErr> {
+    let f = figures(report);
+    ScoreHistory::insert(score_history::ActiveModel {
+        tutor_id: Set(tutor_id),
+        computed_at: Set(report.computed_at),
+        quality_score: Set(report.quality_score),
+        risk_level: Set(report.risk_level),
+        reschedule_rate_7d: Set(f.rate_7d),
+        reschedule_rate_30d: Set(f.rate_30d),
+        reschedule_rate_90d: Set(f.rate_90d),
+        no_show_rate_30d: Set(f.no_show_30d),
+        version: Set(version),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! The worker loop: a loop around one [`Worker::step`] that claims a batch of due jobs,
+//! coalesces recomputes per tutor, runs them, and publishes events after each commit.
+//!
+//! It wakes at once when the bus says jobs arrived and polls every `poll_interval` anyway, so
+//! no work depends on a notification being delivered.
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use chrono::Duration as TimeDelta;
+use clap::Args;
+use entity::{JobKind, job, prelude::*, tutor};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::{
+    clock::SharedClock,
+    db,
+    events::SharedBus,
+    jobs::{self, RecomputeTutor, RetryPolicy},
+    recompute,
+    scoring::ScoringConfig,
+};
+
+/// How the worker loop behaves.
+#[derive(Debug, Clone, Args)]
+pub struct WorkerConfig {
+    /// Jobs claimed per step.
+    #[arg(long, env = "WORKER_BATCH_SIZE", default_value_t = 200)]
+    pub batch_size: u64,
+    /// Longest wait between polls of the job table when idle, in milliseconds.
+    #[arg(long, env = "WORKER_POLL_INTERVAL_MS", default_value_t = 1000)]
+    pub poll_interval_ms: u64,
+    /// How long a claim lasts before another worker may take the job over, in seconds.
+    #[arg(long, env = "WORKER_LEASE_SECONDS", default_value_t = 120)]
+    pub lease_seconds: i64,
+    /// Attempts before a failing job is dead (listed for admins, who may retry it).
+    #[arg(long, env = "JOB_MAX_ATTEMPTS", default_value_t = 8)]
+    pub max_attempts: i32,
+    /// Seconds between recomputes of every tutor (scores decay as sessions age out of windows).
+    #[arg(long, env = "RECOMPUTE_INTERVAL_SECONDS", default_value_t = 3600)]
+    pub recompute_interval_seconds: i64,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 200,
+            poll_interval_ms: 1000,
+            lease_seconds: 120,
+            max_attempts: 8,
+            recompute_interval_seconds: 3600,
+        }
+    }
+}
+
+/// What one step did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepOutcome {
+    /// Jobs claimed.
+    pub claimed: usize,
+    /// Tutors recomputed (after coalescing).
+    pub tutors_recomputed: usize,
+    /// Jobs that failed and were rescheduled or declared dead.
+    pub failed: usize,
+}
+
+impl StepOutcome {
+    /// Nothing was due.
+    pub fn is_idle(&self) -> bool {
+        self.claimed == 0
+    }
+}
+
+/// One worker: its identity, its connections and its rules.
+#[derive(Clone)]
+pub struct Worker {
+    pub db: DatabaseConnection,
+    pub bus: SharedBus,
+    pub clock: SharedClock,
+    pub scoring: Arc<ScoringConfig>,
+    pub config: WorkerConfig,
+    /// Written into claimed jobs' `locked_by`.
+    pub id: String,
+}
+
+impl Worker {
+    /// A worker named after the host and process, unique enough across replicas.
+    pub fn new(
+        db: DatabaseConnection,
+        bus: SharedBus,
+        clock: SharedClock,
+        scoring: ScoringConfig,
+        config: WorkerConfig,
+    ) -> Self {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into());
+        let id = format!(
+            "{host}-{}-{}",
+            std::process::id(),
+            &Uuid::new_v4().simple().to_string()[..8]
+        );
+        Self {
+            db,
+            bus,
+            clock,
+            scoring: Arc::new(scoring),
+            config,
+            id,
+        }
+    }
+
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.config.max_attempts,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Claims and processes one batch of due jobs.
+    pub async fn step(&self) -> Result<StepOutcome, DbErr> {
+        let now = self.clock.now();
+        let lease = TimeDelta::seconds(self.config.lease_seconds);
+        let claimed = jobs::claim(&self.db, &self.id, self.config.batch_size, lease, now).await?;
+        let mut outcome = StepOutcome {
+            claimed: claimed.len(),
+            ..StepOutcome::default()
+        };
+        if claimed.is_empty() {
+            return Ok(outcome);
+        }
+
+        // Coalesce: one recompute per tutor, however many jobs asked for it.
+        let mut by_tutor: BTreeMap<Uuid, Vec<job::Model>> = BTreeMap::new();
+        for job in claimed {
+            match job.kind {
+                JobKind::RecomputeTutor => {
+                    match serde_json::from_value::<RecomputeTutor>(job.payload.clone()) {
+                        Ok(p) => by_tutor.entry(p.tutor_id).or_default().push(job),
+                        Err(e) => {
+                            self.record_failure(&job, &format!("malformed payload: {e}"), &mut outcome)
+                                .await?
+                        }
+                    }
+                }
+                JobKind::RecomputeAll => match self.recompute_all(&job).await {
+                    Ok(()) => {}
+                    Err(e) => self.record_failure(&job, &e.to_string(), &mut outcome).await?,
+                },
+                JobKind::SendEmail | JobKind::DailyDigest => {
+                    self.record_failure(&job, "this worker has no mailer configured", &mut outcome)
+                        .await?
+                }
+            }
+        }
+
+        for (tutor_id, tutor_jobs) in by_tutor {
+            let ids: Vec<i64> = tutor_jobs.iter().map(|j| j.id).collect();
+            match recompute::recompute_tutor(&self.db, tutor_id, &ids, &self.id, now, &self.scoring).await {
+                Ok(Some(recomputed)) => {
+                    outcome.tutors_recomputed += 1;
+                    for event in recomputed.events() {
+                        if let Err(e) = self.bus.publish(event).await {
+                            tracing::warn!(error = %e, %tutor_id, "publishing an event failed; subscribers resync on the next one");
+                        }
+                    }
+                }
+                Ok(None) => tracing::info!(%tutor_id, "tutor no longer exists; recompute skipped"),
+                Err(e) => {
+                    tracing::warn!(error = %e, %tutor_id, "recompute failed; will retry");
+                    for job in &tutor_jobs {
+                        self.record_failure(job, &e.to_string(), &mut outcome).await?;
+                    }
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn record_failure(
+        &self,
+        job: &job::Model,
+        error: &str,
+        outcome: &mut StepOutcome,
+    ) -> Result<(), DbErr> {
+        outcome.failed += 1;
+        let status = jobs::fail(&self.db, job, error, &self.retry_policy(), self.clock.now()).await?;
+        tracing::warn!(job = job.id, kind = ?job.kind, ?status, error, "job failed");
+        Ok(())
+    }
+
+    /// Enqueues a recompute of every active tutor and schedules the next round.
+    async fn recompute_all(&self, job: &job::Model) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        let txn = db::begin_write(&self.db).await?;
+        let ids: Vec<Uuid> = Tutor::find()
+            .select_only()
+            .column(tutor::Column::Id)
+            .filter(tutor::Column::Active.eq(true))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        jobs::enqueue_recompute(&txn, ids, now).await?;
+        jobs::complete(&txn, &[job.id], &self.id, now).await?;
+        let next = now + TimeDelta::seconds(self.config.recompute_interval_seconds);
+        jobs::ensure_scheduled(&txn, JobKind::RecomputeAll, next, now).await?;
+        txn.commit().await
+    }
+
+    /// Makes sure the periodic jobs exist (called at start).
+    pub async fn schedule_periodic(&self) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        let first = now + TimeDelta::seconds(self.config.recompute_interval_seconds);
+        jobs::ensure_scheduled(&self.db, JobKind::RecomputeAll, first, now).await?;
+        Ok(())
+    }
+
+    /// Runs steps until `shutdown` is cancelled; a step in progress finishes first.
+    pub async fn run(self, shutdown: CancellationToken) {
+        tracing::info!(worker = %self.id, "worker started");
+        if let Err(e) = self.schedule_periodic().await {
+            tracing::warn!(error = %e, "could not schedule the periodic recompute; will retry on the next start");
+        }
+        let poll = Duration::from_millis(self.config.poll_interval_ms);
+        while !shutdown.is_cancelled() {
+            let wait = match self.step().await {
+                Ok(outcome) if !outcome.is_idle() => continue,
+                Ok(_) => poll,
+                Err(e) => {
+                    tracing::warn!(error = %e, "worker step failed (database unavailable?); retrying");
+                    poll
+                }
+            };
+            tokio::select! {
+                () = self.bus.jobs_notified() => {}
+                () = tokio::time::sleep(wait) => {}
+                () = shutdown.cancelled() => {}
+            }
+        }
+        tracing::info!(worker = %self.id, "worker stopped");
+    }
+}

@@ -1,0 +1,391 @@
+//! The worker loop driven one step at a time, with a manual clock.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entity::{prelude::*, *};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use uuid::Uuid;
+use worker::{
+    clock::{Clock, ManualClock},
+    demo::{self, DemoOptions, Persona},
+    events::{Event, EventBus, InProcessBus},
+    jobs, recompute,
+    runner::{Worker, WorkerConfig},
+    scoring::{self, FlagCode, ScoreReport, ScoringConfig},
+    testing::TestDatabase,
+};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()
+}
+
+struct Setup {
+    database: TestDatabase,
+    clock: Arc<ManualClock>,
+    bus: Arc<InProcessBus>,
+    worker: Worker,
+}
+
+fn worker_for(db: &DatabaseConnection, clock: &Arc<ManualClock>, bus: &Arc<InProcessBus>) -> Worker {
+    Worker::new(
+        db.clone(),
+        bus.clone(),
+        clock.clone(),
+        ScoringConfig::default(),
+        WorkerConfig {
+            max_attempts: 3,
+            ..WorkerConfig::default()
+        },
+    )
+}
+
+async fn setup() -> Setup {
+    let database = TestDatabase::migrated().await;
+    let clock = ManualClock::new(now());
+    let bus = InProcessBus::new();
+    let worker = worker_for(&database.db, &clock, &bus);
+    Setup {
+        database,
+        clock,
+        bus,
+        worker,
+    }
+}
+
+async fn tutor(db: &DatabaseConnection, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    tutor::ActiveModel {
+        id: Set(id),
+        external_id: Set(format!("ext-{name}")),
+        name: Set(name.into()),
+        email: Set(format!("{name}@example.com")),
+        active: Set(true),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn completed_session(db: &DatabaseConnection, tutor_id: Uuid, days_ago: i64) {
+    let start = now() - Duration::days(days_ago);
+    session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        external_id: Set(Uuid::now_v7().to_string()),
+        tutor_id: Set(tutor_id),
+        student_ref: Set("student".into()),
+        scheduled_start: Set(start),
+        scheduled_minutes: Set(60),
+        actual_start: Set(Some(start)),
+        actual_end: Set(Some(start + Duration::minutes(60))),
+        status: Set(SessionStatus::Completed),
+        is_first_session: Set(false),
+        rating: Set(Some(5)),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+async fn stored_report(db: &DatabaseConnection, tutor_id: Uuid) -> (tutor_score::Model, ScoreReport) {
+    let row = TutorScore::find_by_id(tutor_id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("score stored");
+    let report = serde_json::from_value(row.details.clone()).unwrap();
+    (row, report)
+}
+
+async fn jobs_with(db: &DatabaseConnection, status: JobStatus) -> u64 {
+    Job::find()
+        .filter(job::Column::Status.eq(status))
+        .count(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_step_scores_a_tutor_stores_history_and_publishes_after_commit() {
+    let s = setup().await;
+    let db = &s.database.db;
+    let id = tutor(db, "ada").await;
+    for d in 1..=6 {
+        completed_session(db, id, d).await;
+    }
+    jobs::enqueue_recompute(db, [id], now()).await.unwrap();
+    let mut events = s.bus.subscribe();
+
+    let outcome = s.worker.step().await.unwrap();
+    assert_eq!(
+        (outcome.claimed, outcome.tutors_recomputed, outcome.failed),
+        (1, 1, 0)
+    );
+    let (row, report) = stored_report(db, id).await;
+    assert_eq!(row.version, 1);
+    assert_eq!(row.risk_level, RiskLevel::Low);
+    assert_eq!(row.sessions_30d, 6);
+    assert_eq!(report.window(7).unwrap().sessions, 6);
+    assert_eq!(ScoreHistory::find().count(db).await.unwrap(), 1);
+    assert_eq!(jobs_with(db, JobStatus::Done).await, 1);
+
+    match events.recv().await.unwrap().as_ref() {
+        Event::ScoreUpdated(e) => assert_eq!((e.tutor_id, e.version, e.tutor_name.as_str()), (id, 1, "ada")),
+        other => panic!("expected ScoreUpdated first, got {other:?}"),
+    }
+    match events.recv().await.unwrap().as_ref() {
+        Event::RiskLevelChanged(e) => assert_eq!((e.from, e.to), (None, RiskLevel::Low)),
+        other => panic!("expected RiskLevelChanged, got {other:?}"),
+    }
+
+    // Nothing due: an idle step.
+    assert!(s.worker.step().await.unwrap().is_idle());
+    // Recomputing again bumps the version but appends no unchanged history point.
+    jobs::enqueue_recompute(db, [id], now()).await.unwrap();
+    s.worker.step().await.unwrap();
+    assert_eq!(stored_report(db, id).await.0.version, 2);
+    assert_eq!(ScoreHistory::find().count(db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn jobs_for_the_same_tutor_coalesce_into_one_recompute() {
+    let s = setup().await;
+    let db = &s.database.db;
+    let (a, b) = (tutor(db, "a").await, tutor(db, "b").await);
+    jobs::enqueue_recompute(db, [a, a, a, b, a, b], now())
+        .await
+        .unwrap();
+    let outcome = s.worker.step().await.unwrap();
+    assert_eq!((outcome.claimed, outcome.tutors_recomputed), (6, 2));
+    assert_eq!(stored_report(db, a).await.0.version, 1);
+    assert_eq!(stored_report(db, b).await.0.version, 1);
+    assert_eq!(jobs_with(db, JobStatus::Done).await, 6);
+}
+
+#[tokio::test]
+async fn a_crash_between_claim_and_commit_leaves_the_job_to_be_retried() {
+    let s = setup().await;
+    let db = &s.database.db;
+    let id = tutor(db, "crashy").await;
+    jobs::enqueue_recompute(db, [id], now()).await.unwrap();
+    // A worker claims the job and dies before committing anything.
+    let lease = Duration::seconds(WorkerConfig::default().lease_seconds);
+    let taken = jobs::claim(db, "doomed-worker", 10, lease, now()).await.unwrap();
+    assert_eq!(taken.len(), 1);
+
+    // While the lease holds, nobody else runs it.
+    assert!(s.worker.step().await.unwrap().is_idle());
+    assert!(TutorScore::find_by_id(id).one(db).await.unwrap().is_none());
+
+    // Once it expires, another worker takes over and finishes it.
+    s.clock.advance(lease + Duration::seconds(1));
+    let outcome = s.worker.step().await.unwrap();
+    assert_eq!(outcome.tutors_recomputed, 1);
+    let job = Job::find().one(db).await.unwrap().unwrap();
+    assert_eq!((job.status, job.attempts), (JobStatus::Done, 2));
+    assert!(
+        job.locked_by
+            .unwrap()
+            .starts_with(&s.worker.id[..s.worker.id.len() - 9])
+    );
+}
+
+#[tokio::test]
+async fn failing_jobs_back_off_then_die_and_an_admin_can_retry_them() {
+    let s = setup().await;
+    let db = &s.database.db;
+    job::ActiveModel {
+        ..jobs::new_job(
+            JobKind::RecomputeTutor,
+            serde_json::json!({"tutor": "nonsense"}),
+            now(),
+            now(),
+        )
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let mut delays = Vec::new();
+    for attempt in 1..=3 {
+        let outcome = s.worker.step().await.unwrap();
+        assert_eq!(outcome.failed, 1, "attempt {attempt}");
+        let job = Job::find().one(db).await.unwrap().unwrap();
+        assert!(job.last_error.as_deref().unwrap().contains("malformed payload"));
+        delays.push(job.run_after - s.clock.now());
+        if attempt < 3 {
+            assert_eq!(job.status, JobStatus::Queued);
+            assert!(
+                s.worker.step().await.unwrap().is_idle(),
+                "not due before its backoff"
+            );
+            s.clock.set(job.run_after);
+        } else {
+            assert_eq!(job.status, JobStatus::Dead);
+        }
+    }
+    assert!(delays[0] < delays[1], "backoff grows: {delays:?}");
+    s.clock.advance(Duration::days(1));
+    assert!(s.worker.step().await.unwrap().is_idle(), "dead jobs stay dead");
+
+    let dead = Job::find().one(db).await.unwrap().unwrap();
+    assert!(jobs::retry_dead(db, dead.id, s.clock.now()).await.unwrap());
+    let again = Job::find().one(db).await.unwrap().unwrap();
+    assert_eq!((again.status, again.attempts), (JobStatus::Queued, 0));
+    assert_eq!(s.worker.step().await.unwrap().claimed, 1);
+}
+
+#[tokio::test]
+async fn recompute_all_enqueues_every_active_tutor_and_schedules_the_next_round() {
+    let s = setup().await;
+    let db = &s.database.db;
+    let (a, b) = (tutor(db, "a").await, tutor(db, "b").await);
+    let inactive = tutor(db, "gone").await;
+    let mut row: tutor::ActiveModel = Tutor::find_by_id(inactive).one(db).await.unwrap().unwrap().into();
+    row.active = Set(false);
+    row.update(db).await.unwrap();
+
+    s.worker.schedule_periodic().await.unwrap();
+    s.worker.schedule_periodic().await.unwrap();
+    assert_eq!(
+        Job::find().count(db).await.unwrap(),
+        1,
+        "scheduling twice keeps one periodic job"
+    );
+    assert!(s.worker.step().await.unwrap().is_idle(), "not due yet");
+
+    s.clock.advance(Duration::hours(1));
+    s.worker.step().await.unwrap(); // recompute_all: enqueues per-tutor jobs
+    s.worker.step().await.unwrap(); // the per-tutor jobs
+    assert!(TutorScore::find_by_id(a).one(db).await.unwrap().is_some());
+    assert!(TutorScore::find_by_id(b).one(db).await.unwrap().is_some());
+    assert!(TutorScore::find_by_id(inactive).one(db).await.unwrap().is_none());
+    let next = Job::find()
+        .filter(job::Column::Kind.eq(JobKind::RecomputeAll))
+        .filter(job::Column::Status.eq(JobStatus::Queued))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("next round scheduled");
+    assert_eq!(next.run_after, s.clock.now() + Duration::hours(1));
+}
+
+/// Runs steps until nothing is due.
+async fn drain(worker: &Worker) {
+    while !worker.step().await.unwrap().is_idle() {}
+}
+
+#[tokio::test]
+async fn the_planted_personas_are_flagged_and_small_samples_are_not() {
+    let s = setup().await;
+    let db = &s.database.db;
+    let summary = demo::generate(
+        db,
+        &DemoOptions {
+            seed: 3,
+            until: Some(now()),
+            ..DemoOptions::default()
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    drain(&s.worker).await;
+    assert_eq!(TutorScore::find().count(db).await.unwrap(), 100);
+
+    for planted in &summary.personas {
+        let (row, report) = stored_report(db, planted.tutor_id).await;
+        let codes: Vec<FlagCode> = report.flags.iter().map(|f| f.code).collect();
+        let expected = match planted.persona {
+            Persona::ChronicRescheduler => Some(FlagCode::RescheduleRate),
+            Persona::SerialNoShow => Some(FlagCode::NoShowRate),
+            Persona::LateStarter => Some(FlagCode::LateStartRate),
+            Persona::EarlyEnder => Some(FlagCode::EarlyEndRate),
+            Persona::PoorFirstSessions => Some(FlagCode::PoorFirstSessions),
+            Persona::ReliableNewcomer => None,
+        };
+        match expected {
+            Some(code) => {
+                assert!(
+                    codes.contains(&code),
+                    "{}: expected {code:?}, got {codes:?}",
+                    planted.name
+                );
+                assert_eq!(row.risk_level, RiskLevel::High, "{}", planted.name);
+                let flag = report.flags.iter().find(|f| f.code == code).unwrap();
+                assert!(!flag.evidence.is_empty() && !flag.recommendation.is_empty());
+            }
+            None => {
+                assert!(
+                    codes.is_empty(),
+                    "{} has a tiny sample but got {codes:?}",
+                    planted.name
+                );
+                assert_eq!(row.risk_level, RiskLevel::Low);
+                assert!(!report.window(7).unwrap().enough_data || report.window(7).unwrap().sessions >= 5);
+            }
+        }
+    }
+
+    // The population's risk mix lands near 60/25/15.
+    let count = |level| async move {
+        TutorScore::find()
+            .filter(tutor_score::Column::RiskLevel.eq(level))
+            .count(db)
+            .await
+            .unwrap()
+    };
+    let (low, medium, high) = (
+        count(RiskLevel::Low).await,
+        count(RiskLevel::Medium).await,
+        count(RiskLevel::High).await,
+    );
+    assert!(
+        (50..=70).contains(&low),
+        "low {low}, medium {medium}, high {high}"
+    );
+    assert!(
+        (15..=35).contains(&medium),
+        "low {low}, medium {medium}, high {high}"
+    );
+    assert!(
+        (8..=22).contains(&high),
+        "low {low}, medium {medium}, high {high}"
+    );
+}
+
+#[tokio::test]
+async fn every_stored_score_equals_a_from_scratch_recompute() {
+    let s = setup().await;
+    let db = &s.database.db;
+    let options = DemoOptions {
+        tutors: 20,
+        sessions: 800,
+        seed: 9,
+        until: Some(now()),
+        ..DemoOptions::default()
+    };
+    demo::generate(db, &options, now()).await.unwrap();
+    drain(&s.worker).await;
+    let config = ScoringConfig::default();
+    for row in TutorScore::find().all(db).await.unwrap() {
+        let facts = recompute::load_facts(db, row.tutor_id, now(), &config)
+            .await
+            .unwrap();
+        let history: Vec<_> = ScoreHistory::find()
+            .filter(score_history::Column::TutorId.eq(row.tutor_id))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 1);
+        let fresh = scoring::score(&facts, now(), None, &config);
+        let stored: ScoreReport = serde_json::from_value(row.details).unwrap();
+        assert_eq!(stored, fresh);
+    }
+}
