@@ -97,6 +97,7 @@ async fn serve(endpoint: Endpoint, socket: WebSocket) {
                     }
                 }
                 Some(Ok(Message::Binary(_))) => break Some(Close(4400, "binary frames are not supported")),
+                Some(Err(e)) if e.to_string().contains("too long") => break Some(Close(1009, "message too big")),
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break None,
                 Some(Ok(_)) => {} // ping/pong frames are answered by the library
             },
@@ -256,8 +257,10 @@ impl Connection {
             let mut first = true;
             while let Some(mut response) = responses.next().await {
                 finish_errors(&mut response, &request_id);
-                // A request that fails before producing data is an `error` message.
-                let message = if first && response.data == async_graphql::Value::Null && response.is_err() {
+                // A request refused before execution (no error has a path) is an `error`
+                // message; errors raised by resolvers travel in `next` with the data.
+                let refused = response.is_err() && response.errors.iter().all(|e| e.path.is_empty());
+                let message = if first && response.data == async_graphql::Value::Null && refused {
                     json!({ "type": error_type, "id": task_id, "payload": response.errors })
                 } else {
                     json!({ "type": next_type, "id": task_id, "payload": response })

@@ -1,5 +1,6 @@
 //! Protections the schema builder does not offer itself: an alias limit (against alias
-//! bombs) and error codes for errors raised before any resolver runs.
+//! bombs), a clear error for introspection when it is switched off (async-graphql would
+//! answer null), and error codes for errors raised before any resolver runs.
 
 use std::sync::Arc;
 
@@ -9,16 +10,39 @@ use async_graphql::{
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
-/// Rejects documents with more than `max` aliases.
-pub struct AliasLimit(pub usize);
+/// Rejects documents with more than `max_aliases` aliases, and introspection fields when
+/// introspection is off.
+#[derive(Clone, Copy)]
+pub struct DocumentLimits {
+    pub max_aliases: usize,
+    pub introspection: bool,
+}
 
-impl ExtensionFactory for AliasLimit {
+impl ExtensionFactory for DocumentLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimitExtension(self.0))
+        Arc::new(*self)
     }
 }
 
-struct AliasLimitExtension(usize);
+fn rejection(message: String, code: &str) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
+}
+
+/// Whether a selection set (fragments included) asks for `__schema` or `__type`.
+fn asks_introspection(set: &SelectionSet, document: &ExecutableDocument) -> bool {
+    set.items.iter().any(|item| match &item.node {
+        Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
+        Selection::InlineFragment(f) => asks_introspection(&f.node.selection_set.node, document),
+        Selection::FragmentSpread(spread) => document
+            .fragments
+            .get(&spread.node.fragment_name.node)
+            .is_some_and(|f| asks_introspection(&f.node.selection_set.node, document)),
+    })
+}
 
 fn count_aliases(set: &SelectionSet) -> usize {
     set.items
@@ -49,7 +73,7 @@ pub fn aliases_in(document: &ExecutableDocument) -> usize {
 }
 
 #[async_trait::async_trait]
-impl Extension for AliasLimitExtension {
+impl Extension for DocumentLimits {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -59,15 +83,23 @@ impl Extension for AliasLimitExtension {
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
         let aliases = aliases_in(&document);
-        if aliases > self.0 {
-            let mut error = ServerError::new(
-                format!("the query uses {aliases} aliases; at most {} are allowed", self.0),
-                None,
+        if aliases > self.max_aliases {
+            let message = format!(
+                "the query uses {aliases} aliases; at most {} are allowed",
+                self.max_aliases
             );
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", "BAD_USER_INPUT");
-            error.extensions = Some(extensions);
-            return Err(error);
+            return Err(rejection(message, "BAD_USER_INPUT"));
+        }
+        if !self.introspection
+            && document
+                .operations
+                .iter()
+                .any(|(_, op)| asks_introspection(&op.node.selection_set.node, &document))
+        {
+            return Err(rejection(
+                "introspection is disabled on this server".into(),
+                "FORBIDDEN",
+            ));
         }
         Ok(document)
     }

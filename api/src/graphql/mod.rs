@@ -47,7 +47,10 @@ pub fn build(state: AppState) -> AppSchema {
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
-        .extension(limits::AliasLimit(limits.max_aliases));
+        .extension(limits::DocumentLimits {
+            max_aliases: limits.max_aliases,
+            introspection: limits.introspection,
+        });
     if !limits.introspection {
         schema = schema.disable_introspection();
     }

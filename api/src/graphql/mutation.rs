@@ -32,15 +32,15 @@ pub struct RecordSessionInput {
     pub tutor_external_id: Option<String>,
     /// Your reference for the student (1-200 characters).
     pub student_ref: String,
-    /// Scheduled start, RFC 3339 with an offset (e.g. 2026-03-02T15:00:00Z).
-    pub scheduled_start: DateTime<Utc>,
+    /// Scheduled start: an RFC 3339 timestamp with an offset (e.g. 2026-03-02T15:00:00Z).
+    pub scheduled_start: String,
     /// Booked length in minutes (5-480).
     pub scheduled_minutes: i32,
     pub status: SessionStatus,
-    /// When the session actually started (required for COMPLETED, absent otherwise).
-    pub actual_start: Option<DateTime<Utc>>,
-    /// When it actually ended (required for COMPLETED, not before actualStart).
-    pub actual_end: Option<DateTime<Utc>>,
+    /// When the session actually started, RFC 3339 (required for COMPLETED, absent otherwise).
+    pub actual_start: Option<String>,
+    /// When it actually ended, RFC 3339 (required for COMPLETED, not before actualStart).
+    pub actual_end: Option<String>,
     /// The student's rating, 1-5 (COMPLETED sessions only).
     pub rating: Option<i32>,
     /// Required when status is RESCHEDULED.
@@ -55,10 +55,10 @@ pub struct RescheduleInput {
     pub reason_code: Option<String>,
     /// The reason in words (at most 1000 characters).
     pub reason: Option<String>,
-    /// The new time, after the original scheduledStart.
-    pub new_start: Option<DateTime<Utc>>,
-    /// When the reschedule was asked for; notice = scheduledStart - requestedAt.
-    pub requested_at: DateTime<Utc>,
+    /// The new time (RFC 3339), after the original scheduledStart.
+    pub new_start: Option<String>,
+    /// When the reschedule was asked for (RFC 3339); notice = scheduledStart - requestedAt.
+    pub requested_at: String,
 }
 
 impl From<RecordSessionInput> for RawSession {
@@ -164,7 +164,8 @@ pub struct DeadJob {
 fn session(recorded: service::Recorded) -> Session {
     Session {
         model: recorded.session,
-        reschedule: None,
+        reschedule: recorded.reschedule,
+        preloaded_tutor: None,
     }
 }
 

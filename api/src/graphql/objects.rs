@@ -1,5 +1,7 @@
 //! The main object types: tutors, sessions, reschedules and their connections.
 
+use std::collections::{HashMap, HashSet};
+
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
 use entity::{reschedule, score_history, session, tutor, tutor_score};
@@ -101,6 +103,7 @@ impl Tutor {
     }
 
     /// Score history points, oldest first (the latest `last` points, at most 500).
+    #[graphql(complexity = "last.clamp(1, 500) as usize * child_complexity")]
     async fn score_history(
         &self,
         ctx: &Context<'_>,
@@ -143,6 +146,7 @@ impl Tutor {
     }
 
     /// The most recent reschedules of this tutor's sessions, newest first.
+    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
     async fn recent_reschedules(
         &self,
         ctx: &Context<'_>,
@@ -155,6 +159,7 @@ impl Tutor {
     }
 
     /// This tutor's sessions, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn sessions(
         &self,
         ctx: &Context<'_>,
@@ -229,18 +234,40 @@ impl SessionConnection {
         let state = ctx.data_unchecked::<AppState>();
         let first = page_size(first, 20, state.config.limits.max_page_size)?;
         let page = read::sessions::list(&state.db, filter, first, after.as_deref()).await?;
+        // When the client asks for the sessions' tutors, fetch them (with scores) in one
+        // statement for the whole page.
+        let wants_tutor = ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("tutor")
+            .exists();
+        let tutors: HashMap<Uuid, Tutor> = if wants_tutor {
+            let ids: HashSet<Uuid> = page.rows.iter().map(|(s, _, _)| s.tutor_id).collect();
+            read::tutors::with_scores(&state.db, ids)
+                .await?
+                .into_iter()
+                .map(|(t, score)| (t.id, Tutor::new(t, Some(score))))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let cursors: Vec<&String> = page.rows.iter().map(|(_, _, c)| c).collect();
         let page_info = PageInfo::new(&cursors, page.has_next, after.is_some());
         Ok(Self {
             edges: page
                 .rows
                 .into_iter()
-                .map(|(s, r, cursor)| SessionEdge {
-                    cursor,
-                    node: Session {
-                        model: s,
-                        reschedule: r,
-                    },
+                .map(|(s, r, cursor)| {
+                    let preloaded_tutor = tutors.get(&s.tutor_id).cloned();
+                    SessionEdge {
+                        cursor,
+                        node: Session {
+                            model: s,
+                            reschedule: r,
+                            preloaded_tutor,
+                        },
+                    }
                 })
                 .collect(),
             page_info,
@@ -253,6 +280,8 @@ impl SessionConnection {
 pub struct Session {
     pub model: session::Model,
     pub reschedule: Option<reschedule::Model>,
+    /// The tutor when it was loaded with the page.
+    pub preloaded_tutor: Option<Tutor>,
 }
 
 #[Object]
@@ -269,6 +298,9 @@ impl Session {
     }
     /// The tutor (batched: listing many sessions costs one query for their tutors).
     async fn tutor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Tutor>> {
+        if let Some(tutor) = &self.preloaded_tutor {
+            return Ok(Some(tutor.clone()));
+        }
         let tutor = ctx
             .data_unchecked::<DataLoader<TutorLoader>>()
             .load_one(self.model.tutor_id)

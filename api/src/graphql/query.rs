@@ -152,7 +152,10 @@ pub struct QueryRoot;
 impl QueryRoot {
     /// Tutors with their current scores: filter, search (name, email, external id), sort by any
     /// score column or name (ties broken by id), cursor pagination.
-    #[graphql(guard = "RoleGuard(Role::Viewer)")]
+    #[graphql(
+        guard = "RoleGuard(Role::Viewer)",
+        complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn tutors(
         &self,
         ctx: &Context<'_>,
@@ -233,7 +236,10 @@ impl QueryRoot {
     }
 
     /// Sessions, newest first: by tutor, status, date range, first sessions only.
-    #[graphql(guard = "RoleGuard(Role::Viewer)")]
+    #[graphql(
+        guard = "RoleGuard(Role::Viewer)",
+        complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn sessions(
         &self,
         ctx: &Context<'_>,

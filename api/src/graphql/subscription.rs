@@ -92,7 +92,11 @@ impl SessionUpdate {
             .one(&state.db)
             .await
             .map_err(ApiError::from)?;
-        Ok(row.map(|(model, reschedule)| Session { model, reschedule }))
+        Ok(row.map(|(model, reschedule)| Session {
+            model,
+            reschedule,
+            preloaded_tutor: None,
+        }))
     }
     /// The tutor (read from the database when asked for).
     async fn tutor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Tutor>> {

@@ -16,18 +16,19 @@ pub enum TutorRef {
     ExternalId(String),
 }
 
-/// A session as the integrator sent it, before any check.
+/// A session as the integrator sent it, before any check. Times are the strings as sent, so
+/// that a malformed one is reported with its field name.
 #[derive(Debug, Clone, Default)]
 pub struct RawSession {
     pub external_id: String,
     pub tutor_id: Option<String>,
     pub tutor_external_id: Option<String>,
     pub student_ref: String,
-    pub scheduled_start: DateTime<Utc>,
+    pub scheduled_start: String,
     pub scheduled_minutes: i32,
     pub status: Option<SessionStatus>,
-    pub actual_start: Option<DateTime<Utc>>,
-    pub actual_end: Option<DateTime<Utc>>,
+    pub actual_start: Option<String>,
+    pub actual_end: Option<String>,
     pub rating: Option<i32>,
     pub reschedule: Option<RawReschedule>,
 }
@@ -38,8 +39,8 @@ pub struct RawReschedule {
     pub initiator: RescheduleInitiator,
     pub reason_code: Option<String>,
     pub reason: Option<String>,
-    pub new_start: Option<DateTime<Utc>>,
-    pub requested_at: DateTime<Utc>,
+    pub new_start: Option<String>,
+    pub requested_at: String,
 }
 
 /// A session that passed every rule.
@@ -100,6 +101,23 @@ pub fn text(field: &str, value: &str, max: usize) -> ApiResult<String> {
     Ok(value.to_owned())
 }
 
+/// An RFC 3339 timestamp with an offset (`2026-03-02T15:00:00Z`, `...+01:00`), in UTC and at
+/// the precision the databases keep.
+pub fn timestamp(field: &str, value: &str) -> ApiResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| worker::clock::to_db_precision(t.with_timezone(&Utc)))
+        .map_err(|_| {
+            ApiError::input(
+                field,
+                "must be an RFC 3339 timestamp with an offset, e.g. 2026-03-02T15:00:00Z",
+            )
+        })
+}
+
+fn optional_timestamp(field: &str, value: Option<&String>) -> ApiResult<Option<DateTime<Utc>>> {
+    value.map(|v| timestamp(field, v)).transpose()
+}
+
 fn forbid_actual_times(path: &str, raw: &RawSession, status: &str) -> ApiResult<()> {
     if raw.actual_start.is_some() {
         return Err(ApiError::input(
@@ -145,8 +163,11 @@ pub fn validate(path: &str, raw: &RawSession, now: DateTime<Utc>) -> ApiResult<V
     let status = raw
         .status
         .ok_or_else(|| ApiError::input(field("status"), "is required"))?;
+    let scheduled_start = timestamp(&field("scheduledStart"), &raw.scheduled_start)?;
+    let actual_start = optional_timestamp(&field("actualStart"), raw.actual_start.as_ref())?;
+    let actual_end = optional_timestamp(&field("actualEnd"), raw.actual_end.as_ref())?;
 
-    if (raw.scheduled_start - now).num_days().abs() > MAX_DISTANCE_DAYS {
+    if (scheduled_start - now).num_days().abs() > MAX_DISTANCE_DAYS {
         return Err(ApiError::input(
             field("scheduledStart"),
             format!("must be within {MAX_DISTANCE_DAYS} days of now"),
@@ -158,15 +179,14 @@ pub fn validate(path: &str, raw: &RawSession, now: DateTime<Utc>) -> ApiResult<V
             format!("must be between {MIN_MINUTES} and {MAX_MINUTES}"),
         ));
     }
-    let scheduled_end = raw.scheduled_start + Duration::minutes(raw.scheduled_minutes.into());
+    let scheduled_end = scheduled_start + Duration::minutes(raw.scheduled_minutes.into());
 
     match status {
         SessionStatus::Completed => {
-            let start = raw.actual_start.ok_or_else(|| {
+            let start = actual_start.ok_or_else(|| {
                 ApiError::input(field("actualStart"), "is required for a completed session")
             })?;
-            let end = raw
-                .actual_end
+            let end = actual_end
                 .ok_or_else(|| ApiError::input(field("actualEnd"), "is required for a completed session"))?;
             if end < start {
                 return Err(ApiError::input(
@@ -180,7 +200,7 @@ pub fn validate(path: &str, raw: &RawSession, now: DateTime<Utc>) -> ApiResult<V
                     "must be within 12 hours of actualStart",
                 ));
             }
-            if (start - raw.scheduled_start).num_hours().abs() >= 12 {
+            if (start - scheduled_start).num_hours().abs() >= 12 {
                 return Err(ApiError::input(
                     field("actualStart"),
                     "must be within 12 hours of scheduledStart",
@@ -223,7 +243,7 @@ pub fn validate(path: &str, raw: &RawSession, now: DateTime<Utc>) -> ApiResult<V
         (Some(r), _) => Some(validate_reschedule(
             &field("reschedule"),
             r,
-            raw.scheduled_start,
+            scheduled_start,
             scheduled_end,
         )?),
     };
@@ -232,11 +252,11 @@ pub fn validate(path: &str, raw: &RawSession, now: DateTime<Utc>) -> ApiResult<V
         external_id,
         tutor,
         student_ref,
-        scheduled_start: worker::clock::to_db_precision(raw.scheduled_start),
+        scheduled_start,
         scheduled_minutes: raw.scheduled_minutes,
         status,
-        actual_start: raw.actual_start.map(worker::clock::to_db_precision),
-        actual_end: raw.actual_end.map(worker::clock::to_db_precision),
+        actual_start,
+        actual_end,
         rating,
         reschedule,
     })
@@ -270,27 +290,27 @@ fn validate_reschedule(
         .as_deref()
         .map(|t| text(&field("reason"), t, MAX_REASON_CHARS))
         .transpose()?;
-    if let Some(new_start) = r.new_start
-        && new_start <= original_start
-    {
+    let new_start = optional_timestamp(&field("newStart"), r.new_start.as_ref())?;
+    let requested_at = timestamp(&field("requestedAt"), &r.requested_at)?;
+    if new_start.is_some_and(|new_start| new_start <= original_start) {
         return Err(ApiError::input(
             field("newStart"),
             "must be after the original scheduledStart",
         ));
     }
-    if r.requested_at > original_end {
+    if requested_at > original_end {
         return Err(ApiError::input(
             field("requestedAt"),
             "must not be after the original session's end",
         ));
     }
-    let notice_minutes = (original_start - r.requested_at).num_seconds() as f64 / 60.0;
+    let notice_minutes = (original_start - requested_at).num_seconds() as f64 / 60.0;
     Ok(ValidReschedule {
         initiator: r.initiator,
         reason_code,
         reason,
-        new_start: r.new_start.map(worker::clock::to_db_precision),
-        requested_at: worker::clock::to_db_precision(r.requested_at),
+        new_start,
+        requested_at,
         notice_hours: (notice_minutes / 60.0 * 100.0).round() / 100.0,
     })
 }

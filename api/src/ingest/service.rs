@@ -33,6 +33,7 @@ pub enum RecordOutcome {
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub session: session::Model,
+    pub reschedule: Option<reschedule::Model>,
     pub outcome: RecordOutcome,
 }
 
@@ -66,9 +67,12 @@ pub async fn record_sessions(
     let txn = db::begin_write(conn).await?;
     let mut results = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
-        let Ok(valid) = item else {
-            results.push(item.map(|_| unreachable!("checked above")));
-            continue;
+        let valid = match item {
+            Ok(valid) => valid,
+            Err(invalid) => {
+                results.push(Err(invalid));
+                continue;
+            }
         };
         let savepoint = txn.begin().await?;
         match record_in(&savepoint, &valid, &format!("inputs[{index}]"), now).await {
@@ -172,6 +176,7 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
             if same_payload(&old, old_reschedule.as_ref(), tutor.id, valid) {
                 return Ok(Recorded {
                     session: old,
+                    reschedule: old_reschedule,
                     outcome: RecordOutcome::Unchanged,
                 });
             }
@@ -199,9 +204,10 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
             (row.insert(txn).await?, RecordOutcome::Stored, None)
         }
     };
-    if let Some(r) = &valid.reschedule {
-        insert_reschedule(txn, &session, r, now).await?;
-    }
+    let reschedule = match &valid.reschedule {
+        Some(r) => Some(insert_reschedule(txn, &session, r, now).await?),
+        None => None,
+    };
     let mut affected = vec![tutor.id];
     mark_first_sessions(txn, tutor.id, &session.student_ref).await?;
     if let Some(previous) = previous_tutor.filter(|p| *p != tutor.id) {
@@ -213,7 +219,11 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
         .one(txn)
         .await?
         .expect("stored in this transaction");
-    Ok(Recorded { session, outcome })
+    Ok(Recorded {
+        session,
+        reschedule,
+        outcome,
+    })
 }
 
 fn fill(row: &mut session::ActiveModel, tutor_id: Uuid, v: &ValidSession) {
@@ -260,7 +270,7 @@ async fn insert_reschedule<C: ConnectionTrait>(
     session: &session::Model,
     r: &ValidReschedule,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<reschedule::Model, DbErr> {
     reschedule::ActiveModel {
         id: Set(Uuid::now_v7()),
         session_id: Set(session.id),
@@ -275,8 +285,7 @@ async fn insert_reschedule<C: ConnectionTrait>(
         created_at: Set(now),
     }
     .insert(db)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Re-derives `is_first_session` for one tutor-student pair: only the earliest session is the

@@ -233,10 +233,14 @@ pub fn sort_name(sort: TutorSort) -> &'static str {
     sort.name()
 }
 
-/// Loads tutors by id (for DataLoaders).
-pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<tutor::Model>, sea_orm::DbErr> {
-    Tutor::find()
-        .filter(tutor::Column::Id.is_in(ids.iter().copied()))
+/// Loads tutors with their scores by id, in one statement.
+pub async fn with_scores<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> ApiResult<Vec<(tutor::Model, Option<tutor_score::Model>)>> {
+    Ok(Tutor::find()
+        .find_also_related(TutorScore)
+        .filter(tutor::Column::Id.is_in(ids))
         .all(db)
-        .await
+        .await?)
 }

@@ -1,5 +1,9 @@
 //! Integration tests of the api: the real router on a random port, a real database on the
-//! backend chosen by `TUTORSCORE_TEST_BACKEND`, a real HTTP client.
+//! backend chosen by `TUTORSCORE_TEST_BACKEND`, real HTTP and WebSocket clients.
 
 mod health;
 mod helpers;
+mod protocol;
+mod queries;
+mod recording;
+mod subscriptions;

@@ -1,0 +1,427 @@
+//! recordSession, recordSessions and upsertTutor: storage, idempotency, corrections,
+//! batches, validation, concurrency.
+
+use entity::{JobKind, JobStatus, job, prelude::*};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, completed, spawn_app, spawn_app_with, test_now};
+
+async fn recompute_jobs(app: &TestApp) -> u64 {
+    Job::find()
+        .filter(job::Column::Kind.eq(JobKind::RecomputeTutor))
+        .filter(job::Column::Status.eq(JobStatus::Queued))
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+async fn no_worker() -> TestApp {
+    spawn_app_with(|c| c.run_worker = false).await
+}
+
+#[tokio::test]
+async fn a_session_is_stored_once_a_replay_changes_nothing_and_a_correction_updates_it() {
+    let app = no_worker().await;
+    app.tutor("t-1", "Ada Lovelace").await;
+    let input = completed("s-1", "t-1", 2);
+
+    let first = app.record(input.clone()).await;
+    assert_eq!(first["data"]["recordSession"]["outcome"], "STORED", "{first}");
+    assert_eq!(first["data"]["recordSession"]["session"]["isFirstSession"], true);
+    assert_eq!(
+        recompute_jobs(&app).await,
+        1,
+        "the recompute job is written with the session"
+    );
+
+    let replay = app.record(input.clone()).await;
+    assert_eq!(replay["data"]["recordSession"]["outcome"], "UNCHANGED");
+    assert_eq!(
+        replay["data"]["recordSession"]["session"]["id"],
+        first["data"]["recordSession"]["session"]["id"]
+    );
+    assert_eq!(recompute_jobs(&app).await, 1, "a replay enqueues nothing");
+
+    let mut corrected = input.clone();
+    corrected["rating"] = json!(2);
+    let update = app.record(corrected).await;
+    assert_eq!(update["data"]["recordSession"]["outcome"], "UPDATED");
+    assert_eq!(update["data"]["recordSession"]["session"]["rating"], 2);
+    assert_eq!(recompute_jobs(&app).await, 2, "a correction recomputes the tutor");
+    assert_eq!(Session::find().count(&app.state.db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_correction_that_moves_a_session_to_another_tutor_recomputes_both() {
+    let app = no_worker().await;
+    app.tutor("t-a", "A").await;
+    app.tutor("t-b", "B").await;
+    app.record(completed("moved", "t-a", 2)).await;
+    let moved = app.record(completed("moved", "t-b", 2)).await;
+    assert_eq!(moved["data"]["recordSession"]["outcome"], "UPDATED");
+    let jobs = Job::find()
+        .filter(job::Column::Status.eq(JobStatus::Queued))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let tutors: std::collections::HashSet<String> = jobs
+        .iter()
+        .map(|j| j.payload["tutor_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(tutors.len(), 2, "both the old and the new tutor are recomputed");
+}
+
+#[tokio::test]
+async fn a_rescheduled_session_keeps_its_reschedule_with_the_notice_in_hours() {
+    let app = no_worker().await;
+    let tutor_id = app.tutor("t-r", "R").await;
+    let start = test_now() + chrono::Duration::days(1);
+    let body = app
+        .record(json!({
+            "externalId": "r-1", "tutorId": tutor_id, "studentRef": "s", "scheduledStart": start.to_rfc3339(),
+            "scheduledMinutes": 45, "status": "RESCHEDULED",
+            "reschedule": { "initiator": "TUTOR", "reasonCode": "illness", "reason": "Flu",
+                            "requestedAt": (start - chrono::Duration::minutes(90)).to_rfc3339(),
+                            "newStart": (start + chrono::Duration::days(2)).to_rfc3339() }
+        }))
+        .await;
+    let reschedule = &body["data"]["recordSession"]["session"]["reschedule"];
+    assert_eq!(reschedule["noticeHours"], 1.5, "{body}");
+    assert_eq!(reschedule["initiator"], "TUTOR");
+    let stored = Reschedule::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(stored.reason_code.as_deref(), Some("illness"));
+}
+
+#[tokio::test]
+async fn the_first_session_is_derived_even_when_sessions_arrive_out_of_order() {
+    let app = no_worker().await;
+    app.tutor("t-f", "F").await;
+    app.record(completed("later", "t-f", 2)).await;
+    app.record(completed("earlier", "t-f", 10)).await;
+    let rows = Session::find().all(&app.state.db).await.unwrap();
+    let first: Vec<_> = rows
+        .iter()
+        .filter(|s| s.is_first_session)
+        .map(|s| s.external_id.as_str())
+        .collect();
+    assert_eq!(first, vec!["earlier"]);
+}
+
+#[tokio::test]
+async fn a_batch_stores_the_good_items_and_reports_each_bad_one_without_half_writes() {
+    let app = no_worker().await;
+    app.tutor("t-b", "B").await;
+    app.record(completed("already", "t-b", 5)).await;
+    let mut bad_end = completed("bad-end", "t-b", 3);
+    bad_end["actualEnd"] = json!((test_now() - chrono::Duration::days(4)).to_rfc3339());
+    let inputs = json!([
+        completed("good-1", "t-b", 1),
+        bad_end,
+        completed("already", "t-b", 5),
+        completed("orphan", "nobody", 2),
+        completed("good-2", "t-b", 2),
+    ]);
+    let body = app
+        .graphql(
+            "mutation($i: [RecordSessionInput!]!) { recordSessions(inputs: $i) { index externalId outcome session { id } error { code field message } } }",
+            json!({ "i": inputs }),
+        )
+        .await;
+    let results = body["data"]["recordSessions"]
+        .as_array()
+        .expect("results")
+        .clone();
+    let summary: Vec<(Value, Value, Value)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["externalId"].clone(),
+                r["outcome"].clone(),
+                r["error"]["field"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (json!("good-1"), json!("STORED"), Value::Null),
+            (json!("bad-end"), Value::Null, json!("inputs[1].actualEnd")),
+            (json!("already"), json!("UNCHANGED"), Value::Null),
+            (json!("orphan"), Value::Null, json!("inputs[3].tutorExternalId")),
+            (json!("good-2"), json!("STORED"), Value::Null),
+        ]
+    );
+    assert!(
+        results
+            .iter()
+            .filter(|r| !r["error"].is_null())
+            .all(|r| r["error"]["code"] == "BAD_USER_INPUT")
+    );
+    let mut stored: Vec<String> = Session::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.external_id)
+        .collect();
+    stored.sort();
+    assert_eq!(stored, vec!["already", "good-1", "good-2"]);
+
+    let too_many: Vec<Value> = (0..501).map(|i| completed(&format!("x-{i}"), "t-b", 1)).collect();
+    let body = app
+        .graphql(
+            "mutation($i: [RecordSessionInput!]!) { recordSessions(inputs: $i) { index } }",
+            json!({ "i": too_many }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "inputs");
+}
+
+/// Each case: a change to a valid input, and the field the error must name.
+#[tokio::test]
+async fn every_validation_rule_names_the_field_and_writes_nothing() {
+    let app = no_worker().await;
+    let tutor_id = app.tutor("t-v", "V").await;
+    let valid = completed("v-1", "t-v", 1);
+    // The scheduled start of `completed(.., 1)`.
+    let start = test_now() - chrono::Duration::days(1) - chrono::Duration::hours(3);
+    let at = |minutes: i64| (start + chrono::Duration::minutes(minutes)).to_rfc3339();
+    let reschedule = json!({ "initiator": "TUTOR", "requestedAt": at(-120), "newStart": at(60 * 24) });
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "blank external id",
+            json!({ "externalId": "  " }),
+            "input.externalId",
+        ),
+        (
+            "overlong external id",
+            json!({ "externalId": "x".repeat(201) }),
+            "input.externalId",
+        ),
+        (
+            "control characters",
+            json!({ "studentRef": "a\u{0000}b" }),
+            "input.studentRef",
+        ),
+        ("both tutor ids", json!({ "tutorId": tutor_id }), "input.tutorId"),
+        ("no tutor", json!({ "tutorExternalId": null }), "input.tutorId"),
+        (
+            "malformed tutor id",
+            json!({ "tutorExternalId": null, "tutorId": "nope" }),
+            "input.tutorId",
+        ),
+        (
+            "unknown tutor",
+            json!({ "tutorExternalId": "ghost" }),
+            "input.tutorExternalId",
+        ),
+        ("blank student", json!({ "studentRef": "" }), "input.studentRef"),
+        (
+            "too short",
+            json!({ "scheduledMinutes": 4 }),
+            "input.scheduledMinutes",
+        ),
+        (
+            "too long",
+            json!({ "scheduledMinutes": 481 }),
+            "input.scheduledMinutes",
+        ),
+        (
+            "far future",
+            json!({ "scheduledStart": (test_now() + chrono::Duration::days(500)).to_rfc3339() }),
+            "input.scheduledStart",
+        ),
+        (
+            "completed without start",
+            json!({ "actualStart": null }),
+            "input.actualStart",
+        ),
+        (
+            "completed without end",
+            json!({ "actualEnd": null }),
+            "input.actualEnd",
+        ),
+        (
+            "end before start",
+            json!({ "actualEnd": at(-10) }),
+            "input.actualEnd",
+        ),
+        (
+            "twelve-hour session",
+            json!({ "actualEnd": at(60 * 13) }),
+            "input.actualEnd",
+        ),
+        ("rating 0", json!({ "rating": 0 }), "input.rating"),
+        ("rating 6", json!({ "rating": 6 }), "input.rating"),
+        (
+            "no-show with times",
+            json!({ "status": "TUTOR_NO_SHOW", "rating": null }),
+            "input.actualStart",
+        ),
+        (
+            "rating on a no-show",
+            json!({ "status": "STUDENT_NO_SHOW", "actualStart": null, "actualEnd": null }),
+            "input.rating",
+        ),
+        (
+            "rescheduled without details",
+            json!({ "status": "RESCHEDULED", "actualStart": null, "actualEnd": null, "rating": null }),
+            "input.reschedule",
+        ),
+        (
+            "details on a completed session",
+            json!({ "reschedule": reschedule }),
+            "input.reschedule",
+        ),
+        (
+            "new time before the original",
+            json!({ "status": "RESCHEDULED", "actualStart": null, "actualEnd": null, "rating": null,
+                    "reschedule": { "initiator": "TUTOR", "requestedAt": at(-120), "newStart": at(-60) } }),
+            "input.reschedule.newStart",
+        ),
+        (
+            "requested after the session",
+            json!({ "status": "RESCHEDULED", "actualStart": null, "actualEnd": null, "rating": null,
+                    "reschedule": { "initiator": "TUTOR", "requestedAt": at(200) } }),
+            "input.reschedule.requestedAt",
+        ),
+        (
+            "odd reason code",
+            json!({ "status": "RESCHEDULED", "actualStart": null, "actualEnd": null, "rating": null,
+                    "reschedule": { "initiator": "TUTOR", "requestedAt": at(-120), "reasonCode": "Platform Outage!" } }),
+            "input.reschedule.reasonCode",
+        ),
+        (
+            "overlong reason",
+            json!({ "status": "RESCHEDULED", "actualStart": null, "actualEnd": null, "rating": null,
+                    "reschedule": { "initiator": "TUTOR", "requestedAt": at(-120), "reason": "é".repeat(1001) } }),
+            "input.reschedule.reason",
+        ),
+    ];
+    for (what, change, field) in cases {
+        let mut input = valid.clone();
+        for (key, value) in change.as_object().unwrap() {
+            input[key] = value.clone();
+        }
+        let body = app.record(input).await;
+        let error = &body["errors"][0];
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{what}: {body}");
+        assert_eq!(error["extensions"]["field"], field, "{what}: {body}");
+        assert!(
+            error["message"].as_str().unwrap().starts_with(field),
+            "{what}: the message names the field"
+        );
+    }
+    // Timestamps without an offset and wrong types are refused by the schema itself.
+    for (key, value) in [
+        ("scheduledStart", json!("2026-11-01T10:00:00")),
+        ("scheduledMinutes", json!("sixty")),
+        ("status", json!("DONE")),
+    ] {
+        let mut input = valid.clone();
+        input[key] = value;
+        let body = app.record(input).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{key}: {body}"
+        );
+        assert!(
+            body["errors"][0]["message"].as_str().unwrap().contains(key),
+            "{key}: {body}"
+        );
+    }
+    assert_eq!(
+        Session::find().count(&app.state.db).await.unwrap(),
+        0,
+        "nothing was written"
+    );
+    assert_eq!(Job::find().count(&app.state.db).await.unwrap(), 0);
+    // Strings that look like SQL or HTML are stored verbatim.
+    let mut odd = valid.clone();
+    odd["studentRef"] = json!("Robert'); DROP TABLE sessions;-- <script>alert(1)</script> 👩‍🏫");
+    let body = app.record(odd).await;
+    assert_eq!(body["data"]["recordSession"]["outcome"], "STORED", "{body}");
+    let stored = Session::find().one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(
+        stored.student_ref,
+        "Robert'); DROP TABLE sessions;-- <script>alert(1)</script> 👩‍🏫"
+    );
+}
+
+#[tokio::test]
+async fn upsert_tutor_creates_updates_and_validates() {
+    let app = no_worker().await;
+    let mutation = "mutation($i: UpsertTutorInput!) { upsertTutor(input: $i) { outcome tutor { id name email active } } }";
+    let created = app
+        .data(
+            mutation,
+            json!({ "i": { "externalId": "u-1", "name": "Una", "email": "una@example.com" } }),
+        )
+        .await;
+    assert_eq!(created["upsertTutor"]["outcome"], "CREATED");
+    let same = app
+        .data(
+            mutation,
+            json!({ "i": { "externalId": "u-1", "name": "Una", "email": "una@example.com" } }),
+        )
+        .await;
+    assert_eq!(same["upsertTutor"]["outcome"], "UNCHANGED");
+    let updated = app
+        .data(mutation, json!({ "i": { "externalId": "u-1", "name": "Una B", "email": "una@example.com", "active": false } }))
+        .await;
+    assert_eq!(updated["upsertTutor"]["outcome"], "UPDATED");
+    assert_eq!(
+        updated["upsertTutor"]["tutor"]["id"],
+        created["upsertTutor"]["tutor"]["id"]
+    );
+    assert_eq!(updated["upsertTutor"]["tutor"]["active"], false);
+    for (input, field) in [
+        (
+            json!({ "externalId": "u-2", "name": "X", "email": "not-an-email" }),
+            "input.email",
+        ),
+        (
+            json!({ "externalId": "u-2", "name": " ", "email": "x@example.com" }),
+            "input.name",
+        ),
+        (
+            json!({ "externalId": "", "name": "X", "email": "x@example.com" }),
+            "input.externalId",
+        ),
+    ] {
+        let body = app.graphql(mutation, json!({ "i": input })).await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], field);
+    }
+    assert_eq!(Tutor::find().count(&app.state.db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_recordings_all_succeed() {
+    let app = no_worker().await;
+    app.tutor("t-c", "C").await;
+    let calls = (0..20).map(|i| app.record(completed(&format!("c-{i}"), "t-c", 1 + i % 5)));
+    for body in futures::future::join_all(calls).await {
+        assert_eq!(body["data"]["recordSession"]["outcome"], "STORED", "{body}");
+    }
+    assert_eq!(Session::find().count(&app.state.db).await.unwrap(), 20);
+}
+
+#[tokio::test]
+async fn recorded_sessions_are_scored_by_the_in_process_worker() {
+    let app = spawn_app().await;
+    let id = app.tutor("t-w", "W").await;
+    for i in 0..6 {
+        app.record(completed(&format!("w-{i}"), "t-w", 1 + i)).await;
+    }
+    let query = "query($id: ID) { tutor(id: $id) { score { version windows { days sessions } } } }";
+    for _ in 0..100 {
+        let data = app.data(query, json!({ "id": id })).await;
+        let score = &data["tutor"]["score"];
+        if score["windows"][2]["sessions"] == 6 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the in-process worker did not score the tutor within 10 s");
+}
