@@ -9,8 +9,8 @@ export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:543
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 ran=()
 
-echo "==> Rust tests on SQLite"
-TUTORSCORE_TEST_BACKEND=sqlite cargo nextest run --workspace --no-fail-fast
+echo "==> Rust tests on SQLite (the service_mode tests need Postgres + Redis: they run in the Postgres pass)"
+TUTORSCORE_TEST_BACKEND=sqlite cargo nextest run --workspace --no-fail-fast -E 'not test(/service_mode/)'
 ran+=("sqlite")
 
 echo "==> Rust tests on Postgres ($TEST_POSTGRES_URL)"
@@ -21,8 +21,12 @@ fi
 # Databases left behind by an interrupted earlier run.
 psql "$TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'tutorscore_test_%'" </dev/null |
   while read -r stale; do psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $stale WITH (FORCE)" </dev/null; done
+if ! redis-cli -u "$TEST_REDIS_URL" ping >/dev/null 2>&1; then
+  echo "ERROR: Redis is not reachable at $TEST_REDIS_URL; the service-mode tests cannot run." >&2
+  exit 1
+fi
 TUTORSCORE_TEST_BACKEND=postgres cargo nextest run --workspace --no-fail-fast
-ran+=("postgres")
+ran+=("postgres+redis")
 
 if [ -f frontend/package.json ]; then
   echo "==> Dashboard checks"

@@ -112,6 +112,7 @@ impl ApiConfig {
                 database_url: database_url.to_owned(),
                 database_max_connections: 5,
                 redis_url: None,
+                redis_prefix: "tutorscore".into(),
                 log_format: worker::config::LogFormat::Text,
             },
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),

@@ -1,39 +1,64 @@
 //! `/healthz` (the process is alive) and `/readyz` (its dependencies answer).
 
+use std::time::Duration;
+
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use sea_orm::ConnectionTrait;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::state::AppState;
+
+/// Longest a readiness probe waits for one dependency.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Liveness: answers as long as the process serves HTTP.
 pub async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: 200 when the database answers, 503 with the reason otherwise.
-pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let database = match tokio::time::timeout(
-        std::time::Duration::from_secs(2),
-        state.db.execute_unprepared("SELECT 1"),
-    )
-    .await
-    {
+async fn database(state: &AppState) -> Result<(), &'static str> {
+    match tokio::time::timeout(PROBE_TIMEOUT, state.db.execute_unprepared("SELECT 1")).await {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: database check failed");
-            Err("database unreachable")
+            Err("unreachable")
         }
-        Err(_) => Err("database check timed out"),
-    };
-    match database {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "database": "ok" })),
-        ),
-        Err(reason) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "database": reason })),
-        ),
+        Err(_) => Err("timed out"),
     }
+}
+
+async fn redis(state: &AppState) -> Option<Result<(), &'static str>> {
+    state.config.core.redis_url.as_ref()?;
+    Some(
+        match tokio::time::timeout(PROBE_TIMEOUT, state.bus.is_healthy()).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("unreachable"),
+            Err(_) => Err("timed out"),
+        },
+    )
+}
+
+fn show(check: Result<(), &'static str>) -> Value {
+    match check {
+        Ok(()) => json!("ok"),
+        Err(reason) => json!(reason),
+    }
+}
+
+/// Readiness: 200 when the database (and Redis, when configured) answer; 503 naming what is
+/// down otherwise.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let (database, redis) = tokio::join!(database(&state), redis(&state));
+    let ready = database.is_ok() && redis.is_none_or(|r| r.is_ok());
+    let mut body =
+        json!({ "status": if ready { "ready" } else { "unavailable" }, "database": show(database) });
+    if let Some(redis) = redis {
+        body["redis"] = show(redis);
+    }
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body))
 }

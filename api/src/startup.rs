@@ -69,7 +69,7 @@ impl Application {
                 "generated demo data on first start (DEMO_DATA=false turns this off)"
             );
         }
-        let bus = events::from_config(config.core.redis_url.as_deref())?;
+        let bus = events::from_config(&config.core)?;
         let shutdown = CancellationToken::new();
         let state = AppState {
             db,

@@ -20,6 +20,10 @@ pub struct CoreConfig {
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
 
+    /// Prefix of the Redis channels, so that several deployments can share one Redis.
+    #[arg(long, env = "REDIS_PREFIX", default_value = "tutorscore")]
+    pub redis_prefix: String,
+
     /// Log format on stderr.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -3,19 +3,30 @@
 
 use migration::MigratorTrait;
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 pub use migration::{ConnectError, DEFAULT_DATABASE_URL};
 
-/// Opens the pool and brings the schema up to date.
+/// Opens the pool and brings the schema up to date. Several processes may start at once
+/// against one Postgres database: an advisory lock held for the migration's transaction makes
+/// them migrate one after the other (the later ones find nothing to do).
 pub async fn connect_and_migrate(
     url: &str,
     max_connections: u32,
 ) -> Result<DatabaseConnection, ConnectError> {
     let db = migration::connect(url, max_connections).await?;
-    migration::Migrator::up(&db, None).await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        let txn = db.begin().await.map_err(ConnectError::Connect)?;
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7221955042)")
+            .await
+            .map_err(ConnectError::Connect)?;
+        migration::Migrator::up(&txn, None).await?;
+        txn.commit().await.map_err(ConnectError::Connect)?;
+    } else {
+        migration::Migrator::up(&db, None).await?;
+    }
     Ok(db)
 }
 

@@ -20,10 +20,23 @@ use uuid::Uuid;
 
 use crate::scoring::{FlagCode, ScoreReport};
 
-/// Redis channel carrying [`Event`]s as JSON.
-pub const EVENTS_CHANNEL: &str = "tutorscore:events";
-/// Redis channel whose messages wake the workers (the payload is ignored).
-pub const JOBS_CHANNEL: &str = "tutorscore:jobs";
+/// The Redis channels of one deployment: `<prefix>:events` carries [`Event`]s as JSON,
+/// `<prefix>:jobs` wakes the workers (the payload is ignored). The prefix (`REDIS_PREFIX`,
+/// default `tutorscore`) lets several deployments share one Redis.
+#[derive(Debug, Clone)]
+pub struct Channels {
+    pub events: String,
+    pub jobs: String,
+}
+
+impl Channels {
+    pub fn new(prefix: &str) -> Self {
+        Self {
+            events: format!("{prefix}:events"),
+            jobs: format!("{prefix}:jobs"),
+        }
+    }
+}
 /// Events buffered per receiver before a slow one starts skipping.
 const BROADCAST_CAPACITY: usize = 4096;
 
@@ -159,6 +172,7 @@ impl EventBus for InProcessBus {
 /// Service mode: events and job nudges over Redis pub/sub.
 pub struct RedisBus {
     pool: deadpool_redis::Pool,
+    channels: Channels,
     events: broadcast::Sender<Arc<Event>>,
     jobs: Arc<Notify>,
 }
@@ -166,7 +180,7 @@ pub struct RedisBus {
 impl RedisBus {
     /// Creates the publishing pool and starts this process's single subscriber task, which
     /// reconnects with backoff for as long as the process lives.
-    pub fn start(url: &str) -> Result<Arc<Self>, BusError> {
+    pub fn start(url: &str, channels: Channels) -> Result<Arc<Self>, BusError> {
         let mut config = deadpool_redis::Config::from_url(url);
         config.pool = Some(deadpool_redis::PoolConfig {
             timeouts: deadpool_redis::Timeouts {
@@ -180,18 +194,29 @@ impl RedisBus {
         let client = redis::Client::open(url)?;
         let bus = Arc::new(Self {
             pool,
+            channels: channels.clone(),
             events: broadcast::channel(BROADCAST_CAPACITY).0,
             jobs: Arc::new(Notify::new()),
         });
-        tokio::spawn(subscribe_forever(client, bus.events.clone(), bus.jobs.clone()));
+        tokio::spawn(subscribe_forever(
+            client,
+            channels,
+            bus.events.clone(),
+            bus.jobs.clone(),
+        ));
         Ok(bus)
     }
 }
 
-async fn subscribe_forever(client: redis::Client, events: broadcast::Sender<Arc<Event>>, jobs: Arc<Notify>) {
+async fn subscribe_forever(
+    client: redis::Client,
+    channels: Channels,
+    events: broadcast::Sender<Arc<Event>>,
+    jobs: Arc<Notify>,
+) {
     let mut backoff = Duration::from_millis(100);
     loop {
-        match subscribe_once(&client, &events, &jobs).await {
+        match subscribe_once(&client, &channels, &events, &jobs).await {
             Ok(()) => tracing::warn!("redis subscription ended; reconnecting"),
             Err(e) => tracing::warn!(error = %e, ?backoff, "redis subscription failed; reconnecting"),
         }
@@ -205,16 +230,17 @@ async fn subscribe_forever(client: redis::Client, events: broadcast::Sender<Arc<
 
 async fn subscribe_once(
     client: &redis::Client,
+    channels: &Channels,
     events: &broadcast::Sender<Arc<Event>>,
     jobs: &Notify,
 ) -> Result<(), redis::RedisError> {
     let mut pubsub = client.get_async_pubsub().await?;
-    pubsub.subscribe(EVENTS_CHANNEL).await?;
-    pubsub.subscribe(JOBS_CHANNEL).await?;
+    pubsub.subscribe(&channels.events).await?;
+    pubsub.subscribe(&channels.jobs).await?;
     tracing::info!("subscribed to redis events");
     let mut messages = pubsub.into_on_message();
     while let Some(message) = messages.next().await {
-        if message.get_channel_name() == JOBS_CHANNEL {
+        if message.get_channel_name() == channels.jobs {
             jobs.notify_one();
             continue;
         }
@@ -223,7 +249,7 @@ async fn subscribe_once(
             Ok(event) => {
                 let _ = events.send(Arc::new(event));
             }
-            Err(e) => tracing::warn!(error = %e, "ignoring a malformed event on {EVENTS_CHANNEL}"),
+            Err(e) => tracing::warn!(error = %e, channel = %channels.events, "ignoring a malformed event"),
         }
     }
     Ok(())
@@ -234,7 +260,7 @@ impl EventBus for RedisBus {
     async fn publish(&self, event: Event) -> Result<(), BusError> {
         let payload = serde_json::to_string(&event).expect("events serialise");
         let mut conn = self.pool.get().await?;
-        let _: i64 = conn.publish(EVENTS_CHANNEL, payload).await?;
+        let _: i64 = conn.publish(&self.channels.events, payload).await?;
         Ok(())
     }
     fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
@@ -242,7 +268,7 @@ impl EventBus for RedisBus {
     }
     async fn notify_jobs(&self) -> Result<(), BusError> {
         let mut conn = self.pool.get().await?;
-        let _: i64 = conn.publish(JOBS_CHANNEL, "1").await?;
+        let _: i64 = conn.publish(&self.channels.jobs, "1").await?;
         Ok(())
     }
     async fn jobs_notified(&self) {
@@ -257,10 +283,10 @@ impl EventBus for RedisBus {
     }
 }
 
-/// The bus for this configuration: Redis when `redis_url` is set, in-process otherwise.
-pub fn from_config(redis_url: Option<&str>) -> Result<SharedBus, BusError> {
-    Ok(match redis_url {
-        Some(url) => RedisBus::start(url)?,
+/// The bus for this configuration: Redis when `REDIS_URL` is set, in-process otherwise.
+pub fn from_config(config: &crate::config::CoreConfig) -> Result<SharedBus, BusError> {
+    Ok(match config.redis_url.as_deref() {
+        Some(url) => RedisBus::start(url, Channels::new(&config.redis_prefix))?,
         None => InProcessBus::new(),
     })
 }

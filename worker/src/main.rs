@@ -31,7 +31,7 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(cli.core.log_format);
     let db =
         worker::db::connect_and_migrate(&cli.core.database_url, cli.core.database_max_connections).await?;
-    let bus = events::from_config(cli.core.redis_url.as_deref())?;
+    let bus = events::from_config(&cli.core)?;
     if cli.core.redis_url.is_none() {
         tracing::warn!(
             "REDIS_URL is not set: events from this worker reach no api process (use the api's in-process worker instead)"

@@ -16,6 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
+    clock::Clock,
     db,
     events::{Event, RiskLevelChanged, ScoreUpdated},
     jobs,
@@ -105,18 +106,23 @@ fn fact(s: session::Model, r: Option<reschedule::Model>) -> SessionFact {
     }
 }
 
-/// Recomputes and stores one tutor's score; `satisfies` are the job ids this recompute
-/// completes (marked done in the same transaction). `None` when the tutor no longer exists.
+/// Recomputes and stores one tutor's score as of `clock`'s now; `satisfies` are the job ids
+/// this recompute completes (marked done in the same transaction). `None` when the tutor no
+/// longer exists.
 pub async fn recompute_tutor(
     conn: &DatabaseConnection,
     tutor_id: Uuid,
     satisfies: &[i64],
     worker: &str,
-    now: DateTime<Utc>,
+    clock: &dyn Clock,
     config: &ScoringConfig,
 ) -> Result<Option<Recomputed>, DbErr> {
     let txn = db::begin_write(conn).await?;
-    let Some(tutor) = Tutor::find_by_id(tutor_id).lock_exclusive().one(&txn).await? else {
+    let locked = Tutor::find_by_id(tutor_id).lock_exclusive().one(&txn).await?;
+    // Read the clock once the lock is held: recomputes of a tutor are serialised by the lock,
+    // so later versions always carry later times.
+    let now = clock.now();
+    let Some(tutor) = locked else {
         jobs::complete(&txn, satisfies, worker, now).await?;
         txn.commit().await?;
         return Ok(None);

@@ -155,7 +155,16 @@ impl Worker {
 
         for (tutor_id, tutor_jobs) in by_tutor {
             let ids: Vec<i64> = tutor_jobs.iter().map(|j| j.id).collect();
-            match recompute::recompute_tutor(&self.db, tutor_id, &ids, &self.id, now, &self.scoring).await {
+            match recompute::recompute_tutor(
+                &self.db,
+                tutor_id,
+                &ids,
+                &self.id,
+                self.clock.as_ref(),
+                &self.scoring,
+            )
+            .await
+            {
                 Ok(Some(recomputed)) => {
                     outcome.tutors_recomputed += 1;
                     for event in recomputed.events() {

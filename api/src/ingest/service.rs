@@ -133,17 +133,20 @@ async fn after_commit(bus: &SharedBus, recorded: &[Recorded]) {
     }
 }
 
-/// Finds the tutor a session names.
+/// Finds and locks the tutor a session names. The lock serialises writes about one tutor
+/// (ingest and recompute both take it first), so concurrent sessions of the same tutor and
+/// student cannot deadlock on the first-session update.
 pub async fn resolve_tutor<C: ConnectionTrait>(
     db: &C,
     tutor: &TutorRef,
     path: &str,
 ) -> ApiResult<tutor::Model> {
     let found = match tutor {
-        TutorRef::Id(id) => Tutor::find_by_id(*id).one(db).await?,
+        TutorRef::Id(id) => Tutor::find_by_id(*id).lock_exclusive().one(db).await?,
         TutorRef::ExternalId(external) => {
             Tutor::find()
                 .filter(tutor::Column::ExternalId.eq(external.as_str()))
+                .lock_exclusive()
                 .one(db)
                 .await?
         }
@@ -306,13 +309,13 @@ async fn mark_first_sessions<C: ConnectionTrait>(
         .one(db)
         .await?;
     let Some(first) = first else { return Ok(()) };
+    // Only rows whose flag changes are written: usually just the new session.
+    let is_first = Expr::col(session::Column::Id).eq(first);
     Session::update_many()
-        .col_expr(
-            session::Column::IsFirstSession,
-            Expr::col(session::Column::Id).eq(first),
-        )
+        .col_expr(session::Column::IsFirstSession, is_first.clone())
         .filter(session::Column::TutorId.eq(tutor_id))
         .filter(session::Column::StudentRef.eq(student_ref))
+        .filter(Expr::col(session::Column::IsFirstSession).ne(is_first))
         .exec(db)
         .await?;
     Ok(())

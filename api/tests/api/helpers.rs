@@ -192,13 +192,18 @@ impl WsClient {
             .expect("sent");
     }
 
-    /// The next JSON message (skipping keep-alive pings), or the close code if the server closed.
+    /// The next JSON message (skipping keep-alive pings) within 10 s, or the close code if
+    /// the server closed.
     pub async fn next(&mut self) -> Result<Value, Option<u16>> {
+        tokio::time::timeout(Duration::from_secs(10), self.recv())
+            .await
+            .expect("a message within 10 s")
+    }
+
+    /// The next JSON message (skipping keep-alive pings), however long it takes.
+    pub async fn recv(&mut self) -> Result<Value, Option<u16>> {
         loop {
-            let message = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
-                .await
-                .expect("a message within 10 s");
-            match message {
+            match self.socket.next().await {
                 Some(Ok(Message::Text(text))) => {
                     let value: Value = serde_json::from_str(&text).unwrap();
                     if matches!(value["type"].as_str(), Some("ping" | "ka")) {

@@ -6,4 +6,5 @@ mod helpers;
 mod protocol;
 mod queries;
 mod recording;
+mod service_mode;
 mod subscriptions;
