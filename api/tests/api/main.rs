@@ -1,6 +1,7 @@
 //! Integration tests of the api: the real router on a random port, a real database on the
 //! backend chosen by `TUTORSCORE_TEST_BACKEND`, real HTTP and WebSocket clients.
 
+mod docs;
 mod health;
 mod helpers;
 mod protocol;
