@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use clap::Args;
-use worker::{config::CoreConfig, runner::WorkerConfig, scoring::ScoringConfig};
+use worker::{config::CoreConfig, mail::MailConfig, runner::WorkerConfig, scoring::ScoringConfig};
 
 /// Everything the api process reads from the environment.
 #[derive(Debug, Clone, Args)]
@@ -41,6 +41,9 @@ pub struct ApiConfig {
 
     #[command(flatten)]
     pub scoring: ScoringConfig,
+
+    #[command(flatten)]
+    pub mail: MailConfig,
 }
 
 /// Protective limits of the GraphQL endpoint.
@@ -123,6 +126,10 @@ impl ApiConfig {
             limits: LimitsConfig::default(),
             worker: WorkerConfig::default(),
             scoring: ScoringConfig::default(),
+            mail: MailConfig {
+                to: Vec::new(),
+                ..MailConfig::default()
+            },
         }
     }
 }

@@ -15,7 +15,7 @@ use tower_http::{
     services::{ServeDir, ServeFile},
     trace::TraceLayer,
 };
-use worker::{clock::SharedClock, demo, events, runner::Worker};
+use worker::{clock::SharedClock, demo, events, mail::MailService, runner::Worker};
 
 use crate::{
     auth::ApiKeys,
@@ -88,7 +88,8 @@ impl Application {
                 state.clock.clone(),
                 state.config.scoring.clone(),
                 state.config.worker.clone(),
-            );
+            )
+            .with_mail(MailService::from_config(state.config.mail.clone())?);
             tokio::spawn(worker.run(state.shutdown.clone()));
         }
         let router = router(state.clone());

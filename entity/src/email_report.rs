@@ -19,6 +19,10 @@ pub struct Model {
     pub session_id: Option<Uuid>,
     /// The email's subject line.
     pub subject: String,
+    /// The rendered plain-text part, as decided when the report was created.
+    pub body_text: String,
+    /// The rendered HTML part.
+    pub body_html: String,
     pub status: EmailStatus,
     pub attempts: i32,
     pub last_error: Option<String>,

@@ -19,6 +19,8 @@ enum EmailReports {
     TutorId,
     SessionId,
     Subject,
+    BodyText,
+    BodyHtml,
     Status,
     Attempts,
     LastError,
@@ -41,6 +43,8 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(EmailReports::TutorId))
                     .col(uuid_null(EmailReports::SessionId))
                     .col(string_len(EmailReports::Subject, 300))
+                    .col(text(EmailReports::BodyText))
+                    .col(text(EmailReports::BodyHtml))
                     .col(string_len(EmailReports::Status, 10))
                     .col(integer(EmailReports::Attempts).default(0))
                     .col(text_null(EmailReports::LastError))

@@ -22,6 +22,10 @@ use crate::db;
 pub struct RecomputeTutor {
     /// The tutor whose score to recompute.
     pub tutor_id: Uuid,
+    /// The recorded session that asked for it (its report goes out after the recompute);
+    /// absent for periodic and bulk recomputes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<Uuid>,
 }
 
 /// Retry policy of failed jobs.
@@ -82,10 +86,23 @@ pub async fn enqueue_recompute<C: ConnectionTrait>(
     tutor_ids: impl IntoIterator<Item = Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let models: Vec<_> = tutor_ids
+    let requests = tutor_ids.into_iter().map(|tutor_id| RecomputeTutor {
+        tutor_id,
+        session_id: None,
+    });
+    enqueue_recomputes(db, requests, now).await
+}
+
+/// Enqueues recompute jobs (inside the caller's transaction), in batches.
+pub async fn enqueue_recomputes<C: ConnectionTrait>(
+    db: &C,
+    requests: impl IntoIterator<Item = RecomputeTutor>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let models: Vec<_> = requests
         .into_iter()
-        .map(|tutor_id| {
-            let payload = serde_json::to_value(RecomputeTutor { tutor_id }).expect("plain struct serialises");
+        .map(|request| {
+            let payload = serde_json::to_value(request).expect("plain struct serialises");
             new_job(JobKind::RecomputeTutor, payload, now, now)
         })
         .collect();

@@ -11,6 +11,7 @@
 //! - [`recompute`]: one tutor's score from the database, in one transaction;
 //! - [`runner`]: the worker loop around one step;
 //! - [`events`]: events and the bus that carries them (in-process or Redis);
+//! - [`mail`]: session reports, risk alerts and the daily digest by email;
 //! - [`demo`]: the seeded demo data generator;
 //! - [`signals`]: waiting for SIGINT/SIGTERM;
 //! - [`testing`]: fresh databases for tests, on either backend;
@@ -22,6 +23,7 @@ pub mod db;
 pub mod demo;
 pub mod events;
 pub mod jobs;
+pub mod mail;
 pub mod recompute;
 pub mod runner;
 pub mod scoring;

@@ -7,6 +7,7 @@ use worker::{
     clock,
     config::CoreConfig,
     events,
+    mail::{MailConfig, MailService},
     runner::{Worker, WorkerConfig},
     scoring::ScoringConfig,
     signals, telemetry,
@@ -22,6 +23,8 @@ struct Cli {
     worker: WorkerConfig,
     #[command(flatten)]
     scoring: ScoringConfig,
+    #[command(flatten)]
+    mail: MailConfig,
 }
 
 #[tokio::main]
@@ -37,7 +40,9 @@ async fn main() -> anyhow::Result<()> {
             "REDIS_URL is not set: events from this worker reach no api process (use the api's in-process worker instead)"
         );
     }
-    let worker = Worker::new(db, bus, clock::system(), cli.scoring, cli.worker);
+    let mail = MailService::from_config(cli.mail)?;
+    tracing::info!(to = %mail.mailer.describe(), "email reports go out");
+    let worker = Worker::new(db, bus, clock::system(), cli.scoring, cli.worker).with_mail(mail);
     let shutdown = CancellationToken::new();
     let signal = shutdown.clone();
     tokio::spawn(async move {

@@ -20,8 +20,21 @@ use crate::{
     db,
     events::{Event, RiskLevelChanged, ScoreUpdated},
     jobs,
+    mail::{
+        MailConfig,
+        reports::{self, RecomputeFacts},
+    },
     scoring::{self, RescheduleFact, ScoreReport, ScoringConfig, SessionFact, WINDOWS},
 };
+
+/// What else a recompute decides in its transaction: the emails about it.
+#[derive(Default)]
+pub struct Effects<'a> {
+    /// Email settings, when email is on.
+    pub mail: Option<&'a MailConfig>,
+    /// Sessions whose recording asked for this recompute (each may get a report).
+    pub sessions: &'a [Uuid],
+}
 
 /// The outcome of one recompute.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +129,7 @@ pub async fn recompute_tutor(
     worker: &str,
     clock: &dyn Clock,
     config: &ScoringConfig,
+    effects: &Effects<'_>,
 ) -> Result<Option<Recomputed>, DbErr> {
     let txn = db::begin_write(conn).await?;
     let locked = Tutor::find_by_id(tutor_id).lock_exclusive().one(&txn).await?;
@@ -149,6 +163,16 @@ pub async fn recompute_tutor(
     .await?;
     if changed {
         append_history(&txn, tutor_id, &report, version).await?;
+    }
+    if let Some(mail) = effects.mail {
+        let facts = RecomputeFacts {
+            tutor: &tutor,
+            report: &report,
+            previous_risk,
+            version,
+            sessions: effects.sessions,
+        };
+        reports::enqueue_after_recompute(&txn, mail, facts, now).await?;
     }
     jobs::complete(&txn, satisfies, worker, now).await?;
     txn.commit().await?;

@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::Duration as TimeDelta;
 use clap::Args;
-use entity::{JobKind, job, prelude::*, tutor};
+use entity::{JobKind, JobStatus, job, prelude::*, tutor};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -18,7 +18,11 @@ use crate::{
     db,
     events::SharedBus,
     jobs::{self, RecomputeTutor, RetryPolicy},
-    recompute,
+    mail::{
+        MailService, digest,
+        reports::{self, SendEmail, SendOutcome, SendRetry},
+    },
+    recompute::{self, Effects},
     scoring::ScoringConfig,
 };
 
@@ -63,6 +67,8 @@ pub struct StepOutcome {
     pub tutors_recomputed: usize,
     /// Jobs that failed and were rescheduled or declared dead.
     pub failed: usize,
+    /// Emails sent (or found sent already).
+    pub emails: usize,
 }
 
 impl StepOutcome {
@@ -82,6 +88,8 @@ pub struct Worker {
     pub config: WorkerConfig,
     /// Written into claimed jobs' `locked_by`.
     pub id: String,
+    /// Email, when configured (`None`: email jobs fail and wait for a worker that has it).
+    pub mail: Option<Arc<MailService>>,
 }
 
 impl Worker {
@@ -106,7 +114,14 @@ impl Worker {
             scoring: Arc::new(scoring),
             config,
             id,
+            mail: None,
         }
+    }
+
+    /// The same worker, sending email through `mail`.
+    pub fn with_mail(mut self, mail: MailService) -> Self {
+        self.mail = Some(Arc::new(mail));
+        self
     }
 
     fn retry_policy(&self) -> RetryPolicy {
@@ -130,41 +145,54 @@ impl Worker {
         }
 
         // Coalesce: one recompute per tutor, however many jobs asked for it.
-        let mut by_tutor: BTreeMap<Uuid, Vec<job::Model>> = BTreeMap::new();
+        let mut by_tutor: BTreeMap<Uuid, (Vec<job::Model>, Vec<Uuid>)> = BTreeMap::new();
+        let mut emails = Vec::new();
         for job in claimed {
             match job.kind {
                 JobKind::RecomputeTutor => {
                     match serde_json::from_value::<RecomputeTutor>(job.payload.clone()) {
-                        Ok(p) => by_tutor.entry(p.tutor_id).or_default().push(job),
+                        Ok(p) => {
+                            let entry = by_tutor.entry(p.tutor_id).or_default();
+                            entry.1.extend(p.session_id);
+                            entry.0.push(job);
+                        }
                         Err(e) => {
                             self.record_failure(&job, &format!("malformed payload: {e}"), &mut outcome)
                                 .await?
                         }
                     }
                 }
-                JobKind::RecomputeAll => match self.recompute_all(&job).await {
-                    Ok(()) => {}
-                    Err(e) => self.record_failure(&job, &e.to_string(), &mut outcome).await?,
-                },
-                JobKind::SendEmail | JobKind::DailyDigest => {
-                    self.record_failure(&job, "this worker has no mailer configured", &mut outcome)
-                        .await?
+                JobKind::RecomputeAll => {
+                    if let Err(e) = self.recompute_all(&job).await {
+                        self.record_failure(&job, &e.to_string(), &mut outcome).await?;
+                    }
                 }
+                JobKind::DailyDigest => {
+                    if let Err(e) = self.digest(&job).await {
+                        self.record_failure(&job, &e.to_string(), &mut outcome).await?;
+                    }
+                }
+                JobKind::SendEmail => emails.push(job),
             }
         }
 
-        for (tutor_id, tutor_jobs) in by_tutor {
+        for (tutor_id, (tutor_jobs, sessions)) in by_tutor {
             let ids: Vec<i64> = tutor_jobs.iter().map(|j| j.id).collect();
-            match recompute::recompute_tutor(
+            let effects = Effects {
+                mail: self.mail.as_ref().map(|m| &m.config),
+                sessions: &sessions,
+            };
+            let result = recompute::recompute_tutor(
                 &self.db,
                 tutor_id,
                 &ids,
                 &self.id,
                 self.clock.as_ref(),
                 &self.scoring,
+                &effects,
             )
-            .await
-            {
+            .await;
+            match result {
                 Ok(Some(recomputed)) => {
                     outcome.tutors_recomputed += 1;
                     for event in recomputed.events() {
@@ -182,7 +210,60 @@ impl Worker {
                 }
             }
         }
+
+        // Emails go out concurrently: one slow mail server must not hold the others up.
+        let sends = emails.iter().map(|job| self.send_email(job));
+        for (job, result) in emails.iter().zip(futures::future::join_all(sends).await) {
+            match result {
+                Ok(()) => outcome.emails += 1,
+                Err(error) => {
+                    let status =
+                        jobs::fail(&self.db, job, &error, &self.retry_policy(), self.clock.now()).await?;
+                    outcome.failed += 1;
+                    tracing::warn!(job = job.id, ?status, error, "email not sent yet");
+                    if status == JobStatus::Dead
+                        && let Ok(payload) = serde_json::from_value::<SendEmail>(job.payload.clone())
+                    {
+                        reports::give_up(&self.db, payload.report_id, &error, self.clock.now()).await?;
+                    }
+                }
+            }
+        }
         Ok(outcome)
+    }
+
+    /// Sends one email job; `Err` means "retry later" (the message says why).
+    async fn send_email(&self, job: &job::Model) -> Result<(), String> {
+        let Some(mail) = &self.mail else {
+            return Err("this worker has no mailer configured".into());
+        };
+        let payload: SendEmail =
+            serde_json::from_value(job.payload.clone()).map_err(|e| format!("malformed payload: {e}"))?;
+        let now = self.clock.now();
+        match reports::send(&self.db, &mail.mailer, &mail.config.from, &payload, now).await {
+            Ok(outcome) => {
+                if let SendOutcome::Failed(error) = &outcome {
+                    tracing::warn!(report = %payload.report_id, error, "email refused for good; report marked failed");
+                }
+                jobs::complete(&self.db, &[job.id], &self.id, now)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            Err(SendRetry::Transient(error)) => Err(error),
+            Err(SendRetry::Database(e)) => Err(e.to_string()),
+        }
+    }
+
+    /// Builds and enqueues the daily digest, schedules the next one.
+    async fn digest(&self, job: &job::Model) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        let txn = db::begin_write(&self.db).await?;
+        // Done first, so that scheduling the next digest does not see this one as pending.
+        jobs::complete(&txn, &[job.id], &self.id, now).await?;
+        if let Some(mail) = &self.mail {
+            digest::run(&txn, &mail.config, now).await?;
+        }
+        txn.commit().await
     }
 
     async fn record_failure(
@@ -220,6 +301,15 @@ impl Worker {
         let now = self.clock.now();
         let first = now + TimeDelta::seconds(self.config.recompute_interval_seconds);
         jobs::ensure_scheduled(&self.db, JobKind::RecomputeAll, first, now).await?;
+        if let Some(mail) = self.mail.as_ref().filter(|m| !m.config.recipients().is_empty()) {
+            jobs::ensure_scheduled(
+                &self.db,
+                JobKind::DailyDigest,
+                digest::next_run(now, &mail.config),
+                now,
+            )
+            .await?;
+        }
         Ok(())
     }
 

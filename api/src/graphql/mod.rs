@@ -4,6 +4,7 @@
 //! `score.rs` the types; `enums.rs` the enums; `loaders.rs` the DataLoaders; `limits.rs` the
 //! alias limit and error codes for errors raised before execution.
 
+pub mod email;
 pub mod enums;
 pub mod limits;
 pub mod loaders;
@@ -17,17 +18,21 @@ use async_graphql::{MergedObject, Schema, SchemaBuilder, dataloader::DataLoader}
 
 use crate::state::AppState;
 
-/// Every query: the viewer queries and the admin ones.
+/// Every query: the viewer queries, email reports and the admin ones.
 #[derive(MergedObject, Default)]
-pub struct Query(query::QueryRoot, mutation::AdminQuery);
+pub struct Query(query::QueryRoot, email::EmailQuery, mutation::AdminQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::MutationRoot, email::EmailMutation);
 
 /// The tutorscore schema.
-pub type AppSchema = Schema<Query, mutation::MutationRoot, subscription::SubscriptionRoot>;
+pub type AppSchema = Schema<Query, Mutation, subscription::SubscriptionRoot>;
 
-fn builder() -> SchemaBuilder<Query, mutation::MutationRoot, subscription::SubscriptionRoot> {
+fn builder() -> SchemaBuilder<Query, Mutation, subscription::SubscriptionRoot> {
     Schema::build(
         Query::default(),
-        mutation::MutationRoot,
+        Mutation::default(),
         subscription::SubscriptionRoot,
     )
 }

@@ -158,6 +158,21 @@ impl Tutor {
         Ok(rows.into_iter().map(Reschedule).collect())
     }
 
+    /// Email reports about this tutor, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn email_reports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<super::email::EmailReportConnection> {
+        let filter = super::email::EmailReportFilterInput {
+            tutor_id: Some(ID(self.model.id.to_string())),
+            ..Default::default()
+        };
+        Ok(super::email::load(ctx, filter, first, after).await?)
+    }
+
     /// This tutor's sessions, newest first.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn sessions(

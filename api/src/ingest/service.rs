@@ -12,7 +12,7 @@ use uuid::Uuid;
 use worker::{
     db,
     events::{Event, SessionRecorded, SharedBus},
-    jobs,
+    jobs::{self, RecomputeTutor},
 };
 
 use super::input::{TutorRef, ValidReschedule, ValidSession};
@@ -211,12 +211,20 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
         Some(r) => Some(insert_reschedule(txn, &session, r, now).await?),
         None => None,
     };
-    let mut affected = vec![tutor.id];
     mark_first_sessions(txn, tutor.id, &session.student_ref).await?;
+    // The session's tutor is recomputed with this session (it gets its report); a tutor the
+    // session was moved away from is recomputed too.
+    let mut recomputes = vec![RecomputeTutor {
+        tutor_id: tutor.id,
+        session_id: Some(session.id),
+    }];
     if let Some(previous) = previous_tutor.filter(|p| *p != tutor.id) {
-        affected.push(previous);
+        recomputes.push(RecomputeTutor {
+            tutor_id: previous,
+            session_id: None,
+        });
     }
-    jobs::enqueue_recompute(txn, affected, now).await?;
+    jobs::enqueue_recomputes(txn, recomputes, now).await?;
     // Read back: is_first_session may have changed above.
     let session = Session::find_by_id(session.id)
         .one(txn)

@@ -2,6 +2,7 @@
 //! resolvers only map them to GraphQL types.
 
 pub mod cursor;
+pub mod emails;
 pub mod overview;
 pub mod sessions;
 pub mod trend;

@@ -2,6 +2,7 @@
 //! backend chosen by `TUTORSCORE_TEST_BACKEND`, real HTTP and WebSocket clients.
 
 mod docs;
+mod email;
 mod health;
 mod helpers;
 mod protocol;

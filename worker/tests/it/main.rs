@@ -2,5 +2,6 @@
 //! `TUTORSCORE_TEST_BACKEND` (see `worker::testing`).
 
 mod demo_data;
+mod mail;
 mod schema;
 mod worker_loop;

@@ -296,6 +296,8 @@ async fn constraints_reject_bad_rows() {
         tutor_id: Set(Some(tutor.id)),
         session_id: Set(Some(good.id)),
         subject: Set("Session report".into()),
+        body_text: Set("text".into()),
+        body_html: Set("<p>html</p>".into()),
         status: Set(EmailStatus::Pending),
         attempts: Set(0),
         last_error: Set(None),

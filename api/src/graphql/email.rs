@@ -1,0 +1,192 @@
+//! Email reports in the API: listing them, and the admin retry of a failed one.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::email_report;
+use sea_orm::EntityTrait;
+
+use super::objects::{PageInfo, parse_id};
+use crate::{
+    auth::{Role, RoleGuard},
+    error::{ApiError, ApiResult},
+    read::{self, cursor::page_size, emails::EmailFilter},
+    state::AppState,
+};
+
+/// What an email is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::EmailKind")]
+pub enum EmailKind {
+    /// The report about one processed session.
+    SessionReport,
+    /// A tutor entered (or left) high risk.
+    RiskAlert,
+    /// The daily summary.
+    Digest,
+}
+
+/// Where an email is in its delivery.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::EmailStatus")]
+pub enum EmailStatus {
+    /// Not yet accepted by the mail server (retries may be under way).
+    Pending,
+    /// Accepted by the mail server.
+    Sent,
+    /// Refused for good or out of retries; `lastError` says why.
+    Failed,
+}
+
+/// One email to one recipient.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct EmailReport {
+    pub id: ID,
+    pub kind: EmailKind,
+    pub status: EmailStatus,
+    pub recipient: String,
+    pub subject: String,
+    /// Delivery attempts so far.
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub tutor_id: Option<ID>,
+    pub session_id: Option<ID>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The plain-text part, as sent.
+    pub body_text: String,
+}
+
+impl From<email_report::Model> for EmailReport {
+    fn from(r: email_report::Model) -> Self {
+        Self {
+            id: ID(r.id.to_string()),
+            kind: r.kind.into(),
+            status: r.status.into(),
+            recipient: r.recipient,
+            subject: r.subject,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            tutor_id: r.tutor_id.map(|id| ID(id.to_string())),
+            session_id: r.session_id.map(|id| ID(id.to_string())),
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+            body_text: r.body_text,
+        }
+    }
+}
+
+/// Which email reports to list.
+#[derive(InputObject, Default, Clone, Debug)]
+pub struct EmailReportFilterInput {
+    /// Reports about this tutor.
+    pub tutor_id: Option<ID>,
+    pub statuses: Option<Vec<EmailStatus>>,
+    pub kinds: Option<Vec<EmailKind>>,
+}
+
+/// A page of email reports.
+#[derive(SimpleObject, Debug)]
+pub struct EmailReportConnection {
+    pub edges: Vec<EmailReportEdge>,
+    pub page_info: PageInfo,
+}
+
+/// An email report and its cursor.
+#[derive(SimpleObject, Debug)]
+pub struct EmailReportEdge {
+    pub cursor: String,
+    pub node: EmailReport,
+}
+
+/// Lists email reports newest first.
+pub async fn load(
+    ctx: &Context<'_>,
+    filter: EmailReportFilterInput,
+    first: Option<i32>,
+    after: Option<String>,
+) -> ApiResult<EmailReportConnection> {
+    let state = ctx.data_unchecked::<AppState>();
+    let first = page_size(first, 20, state.config.limits.max_page_size)?;
+    let filter = EmailFilter {
+        tutor_id: filter
+            .tutor_id
+            .as_ref()
+            .map(|id| parse_id("filter.tutorId", id))
+            .transpose()?,
+        statuses: filter
+            .statuses
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        kinds: filter
+            .kinds
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    };
+    let (rows, has_next) = read::emails::list(&state.db, &filter, first, after.as_deref()).await?;
+    let cursors: Vec<&String> = rows.iter().map(|(_, c)| c).collect();
+    let page_info = PageInfo::new(&cursors, has_next, after.is_some());
+    Ok(EmailReportConnection {
+        edges: rows
+            .into_iter()
+            .map(|(r, cursor)| EmailReportEdge {
+                cursor,
+                node: r.into(),
+            })
+            .collect(),
+        page_info,
+    })
+}
+
+/// Email queries, merged into the query root.
+#[derive(Default)]
+pub struct EmailQuery;
+
+#[Object]
+impl EmailQuery {
+    /// Email reports newest first: by tutor, status and kind.
+    #[graphql(
+        guard = "RoleGuard(Role::Viewer)",
+        complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
+    async fn email_reports(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EmailReportFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<EmailReportConnection> {
+        Ok(load(ctx, filter.unwrap_or_default(), first, after).await?)
+    }
+}
+
+/// Email mutations, merged into the mutation root.
+#[derive(Default)]
+pub struct EmailMutation;
+
+#[Object]
+impl EmailMutation {
+    /// Sends a failed report again (admin): it goes back to pending and into the queue.
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn retry_email_report(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<EmailReport> {
+        let state = ctx.data_unchecked::<AppState>();
+        let report_id = parse_id("id", &id)?;
+        let now = state.clock.now();
+        let retried = worker::mail::reports::retry_failed(&state.db, report_id, now)
+            .await
+            .map_err(ApiError::from)?;
+        if !retried {
+            return Err(ApiError::NotFound(format!("no failed email report with id {report_id}")).into());
+        }
+        let _ = state.bus.notify_jobs().await;
+        let row = entity::prelude::EmailReport::find_by_id(report_id)
+            .one(&state.db)
+            .await
+            .map_err(ApiError::from)?;
+        let row = row.ok_or_else(|| ApiError::NotFound(format!("no email report with id {report_id}")))?;
+        Ok(row.into())
+    }
+}

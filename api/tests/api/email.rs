@@ -1,0 +1,146 @@
+//! Email through the running server: the outbox of the embedded default, and a refused report
+//! seen and retried through the API.
+
+use std::{path::PathBuf, process::Stdio, time::Duration};
+
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+use crate::helpers::{TestApp, completed, spawn_app_with};
+
+async fn smtp_sink(port: u16, folder: &std::path::Path, mode: &str) -> Child {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../worker/tests/smtp_sink.py");
+    let mut child = Command::new("python3")
+        .args([script, &port.to_string(), folder.to_str().unwrap(), mode])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 with aiosmtpd (pip install aiosmtpd)");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
+    assert!(
+        matches!(ready, Ok(Ok(Some(ref l))) if l == "ready"),
+        "SMTP sink did not start: {ready:?}"
+    );
+    child
+}
+
+/// Polls `emailReports` until `done` accepts the nodes.
+async fn reports_until(app: &TestApp, key: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let query = "{ emailReports(first: 50) { edges { node { id kind status recipient subject attempts lastError bodyText } } } }";
+    for _ in 0..100 {
+        let (_, body) = app
+            .graphql_as(Some(key).filter(|k| !k.is_empty()), query, json!({}))
+            .await;
+        let edges = body["data"]["emailReports"]["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"));
+        let nodes: Vec<Value> = edges.iter().map(|e| e["node"].clone()).collect();
+        if done(&nodes) {
+            return nodes;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("email reports did not reach the expected state");
+}
+
+#[tokio::test]
+async fn the_embedded_default_writes_readable_eml_files_to_the_outbox() {
+    let outbox = std::env::temp_dir().join(format!("tutorscore-outbox-{}", uuid::Uuid::new_v4()));
+    let folder = outbox.clone();
+    let app = spawn_app_with(move |c| {
+        c.mail.outbox_dir = folder.to_string_lossy().into_owned();
+        c.mail.to = vec!["ops@example.com".into()];
+    })
+    .await;
+    app.tutor("mail-1", "Outbox Tutor").await;
+    app.record(completed("mail-s1", "mail-1", 1)).await;
+    let nodes = reports_until(&app, "", |n| n.iter().any(|r| r["status"] == "SENT")).await;
+    assert_eq!(nodes.len(), 1);
+    assert_eq!(nodes[0]["kind"], "SESSION_REPORT");
+    let files: Vec<PathBuf> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].extension().unwrap(), "eml");
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        eml.contains("Subject: [tutorscore] Outbox Tutor: completed session, no flags"),
+        "{eml}"
+    );
+    assert!(eml.contains("To: ops@example.com"));
+    assert!(eml.contains("multipart/alternative"));
+    let _ = std::fs::remove_dir_all(outbox);
+}
+
+#[tokio::test]
+async fn a_refused_report_is_visible_in_the_api_and_an_admin_can_retry_it() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let folder = std::env::temp_dir().join(format!("tutorscore-sink-{}", uuid::Uuid::new_v4()));
+    let mut refusing = smtp_sink(port, &folder, "reject").await;
+    let app = spawn_app_with(move |c| {
+        c.api_keys = "viewer:email-viewer-key,ingest:email-ingest-key,admin:email-admin-key".into();
+        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail.to = vec!["ops@example.com".into()];
+    })
+    .await;
+    let (_, body) = app
+        .graphql_as(
+            Some("email-ingest-key"),
+            r#"mutation { upsertTutor(input: { externalId: "mail-2", name: "Refused Tutor", email: "r@example.com" }) { outcome } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["upsertTutor"]["outcome"], "CREATED");
+    let (_, body) = app
+        .graphql_as(
+            Some("email-ingest-key"),
+            "mutation($i: RecordSessionInput!) { recordSession(input: $i) { outcome } }",
+            json!({ "i": completed("mail-s2", "mail-2", 1) }),
+        )
+        .await;
+    assert_eq!(body["data"]["recordSession"]["outcome"], "STORED");
+
+    let failed = reports_until(&app, "email-viewer-key", |n| {
+        n.iter().any(|r| r["status"] == "FAILED")
+    })
+    .await;
+    let report = &failed[0];
+    assert!(report["lastError"].as_str().unwrap().contains("550"), "{report}");
+    assert!(report["bodyText"].as_str().unwrap().starts_with("Refused Tutor"));
+
+    let retry = "mutation($id: ID!) { retryEmailReport(id: $id) { status } }";
+    let (_, body) = app
+        .graphql_as(Some("email-viewer-key"), retry, json!({ "id": report["id"] }))
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+
+    refusing.kill().await.unwrap();
+    let _accepting = smtp_sink(port, &folder, "accept").await;
+    let (_, body) = app
+        .graphql_as(Some("email-admin-key"), retry, json!({ "id": report["id"] }))
+        .await;
+    assert_eq!(body["data"]["retryEmailReport"]["status"], "PENDING", "{body}");
+    let sent = reports_until(&app, "email-viewer-key", |n| {
+        n.iter().all(|r| r["status"] == "SENT")
+    })
+    .await;
+    assert_eq!(sent[0]["attempts"], 2);
+    let (_, body) = app
+        .graphql_as(Some("email-admin-key"), retry, json!({ "id": report["id"] }))
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "a sent report cannot be retried"
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+    let _ = std::fs::remove_dir_all(folder);
+}

@@ -1,0 +1,140 @@
+//! The daily digest: what changed in the last 24 hours, sent at DIGEST_HOUR in DIGEST_TIMEZONE.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use entity::{
+    EmailKind, EmailStatus, JobKind, RiskLevel, email_report, prelude::*, score_history, session, tutor_score,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter};
+
+use super::{
+    MailConfig,
+    render::{self, DigestTutor, DigestView, FlagCount, RiskCounts},
+    reports,
+};
+use crate::{jobs, scoring::ScoreReport};
+
+/// The next digest time strictly after `now`: DIGEST_HOUR:00 in DIGEST_TIMEZONE.
+pub fn next_run(now: DateTime<Utc>, config: &MailConfig) -> DateTime<Utc> {
+    let tz = config.digest_timezone;
+    let local_now = now.with_timezone(&tz);
+    let hour = NaiveTime::from_hms_opt(Ord::min(config.digest_hour, 23), 0, 0).expect("valid hour");
+    (0..3)
+        .filter_map(|days| {
+            let date = local_now.date_naive() + Duration::days(days);
+            // On a daylight-saving gap the hour does not exist that day: take the next day's.
+            tz.from_local_datetime(&date.and_time(hour)).earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .find(|t| *t > now)
+        .expect("one of the next three days has the hour")
+}
+
+fn digest_tutor(score: &tutor_score::Model, tutor: &entity::tutor::Model, public_url: &str) -> DigestTutor {
+    let report: Option<ScoreReport> = serde_json::from_value(score.details.clone()).ok();
+    DigestTutor {
+        name: tutor.name.clone(),
+        external_id: tutor.external_id.clone(),
+        url: render::TutorView::new(tutor, public_url).url,
+        risk_level: render::risk_words(score.risk_level),
+        flags: report
+            .map(|r| r.flags.iter().map(|f| render::flag_title(f.code)).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// Gathers the digest of the 24 hours before `now`.
+pub async fn build<C: ConnectionTrait>(
+    db: &C,
+    config: &MailConfig,
+    now: DateTime<Utc>,
+) -> Result<DigestView, DbErr> {
+    let since = now - Duration::hours(24);
+    let scores = TutorScore::find().find_also_related(Tutor).all(db).await?;
+    let mut risk = RiskCounts::default();
+    let mut flag_counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let (mut new_high, mut recovered) = (Vec::new(), Vec::new());
+    for (score, tutor) in &scores {
+        match score.risk_level {
+            RiskLevel::Low => risk.low += 1,
+            RiskLevel::Medium => risk.medium += 1,
+            RiskLevel::High => risk.high += 1,
+        }
+        let Some(tutor) = tutor else { continue };
+        let line = digest_tutor(score, tutor, &config.public_url);
+        for flag in &line.flags {
+            *flag_counts.entry(flag).or_default() += 1;
+        }
+        let changed_today = score.risk_since > since && score.risk_since <= now;
+        if changed_today && score.risk_level == RiskLevel::High {
+            new_high.push(line);
+        } else if changed_today && score.previous_risk_level == Some(RiskLevel::High) {
+            recovered.push(line);
+        }
+    }
+    new_high.sort_by(|a, b| a.name.cmp(&b.name));
+    recovered.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut common_flags: Vec<FlagCount> = flag_counts
+        .into_iter()
+        .map(|(title, tutors)| FlagCount { title, tutors })
+        .collect();
+    common_flags.sort_by(|a, b| b.tutors.cmp(&a.tutors).then(a.title.cmp(b.title)));
+    let in_window = |c: session::Column| c.gt(since).and(c.lte(now));
+    let sessions = Session::find()
+        .filter(in_window(session::Column::CreatedAt))
+        .count(db)
+        .await?;
+    let recomputes = ScoreHistory::find()
+        .filter(score_history::Column::ComputedAt.gt(since))
+        .filter(score_history::Column::ComputedAt.lte(now))
+        .count(db)
+        .await?;
+    let failed_emails = EmailReport::find()
+        .filter(email_report::Column::Status.eq(EmailStatus::Failed))
+        .filter(email_report::Column::UpdatedAt.gt(since))
+        .count(db)
+        .await?;
+    Ok(DigestView {
+        date: now
+            .with_timezone(&config.digest_timezone)
+            .format("%Y-%m-%d")
+            .to_string(),
+        new_high,
+        recovered,
+        common_flags,
+        sessions,
+        recomputes,
+        risk,
+        failed_emails,
+        dashboard_url: config.public_url.trim_end_matches('/').to_owned(),
+    })
+}
+
+/// Runs the digest job in the caller's transaction: builds it, enqueues one report per
+/// recipient (once per day, whatever retries happen), and schedules the next run.
+pub async fn run<C: ConnectionTrait>(
+    db: &C,
+    config: &MailConfig,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let recipients = config.recipients();
+    let created = if recipients.is_empty() {
+        0
+    } else {
+        let view = build(db, config, now).await?;
+        let rendered = render::digest(&view);
+        reports::enqueue(
+            db,
+            EmailKind::Digest,
+            &format!("digest:{}", view.date),
+            (None, None),
+            &rendered,
+            &recipients,
+            now,
+        )
+        .await?
+    };
+    jobs::ensure_scheduled(db, JobKind::DailyDigest, next_run(now, config), now).await?;
+    Ok(created)
+}

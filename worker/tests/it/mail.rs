@@ -1,0 +1,664 @@
+//! Email reports against a real SMTP server (aiosmtpd, started by each test): per-session
+//! reports with both MIME parts, the settings, risk alerts, the digest, outages, permanent
+//! refusals, and no duplicates.
+
+use std::{path::PathBuf, process::Stdio, sync::Arc};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entity::{EmailKind, EmailStatus, SessionStatus, email_report, prelude::*, session, tutor};
+use mail_parser::{MessageParser, MimeHeaders};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+use uuid::Uuid;
+use worker::{
+    clock::{Clock, ManualClock},
+    events::InProcessBus,
+    jobs::{self, RecomputeTutor},
+    mail::{MailConfig, MailService, SessionReports, digest, render},
+    runner::{Worker, WorkerConfig},
+    scoring::{self, ScoringConfig},
+    testing::TestDatabase,
+};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()
+}
+
+/// An aiosmtpd server on a port, storing what it accepts in a folder.
+struct Sink {
+    _child: Child,
+    folder: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_sink(port: u16, folder: &std::path::Path, mode: &str) -> Sink {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
+    let mut child = Command::new("python3")
+        .args([script, &port.to_string(), folder.to_str().unwrap(), mode])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 runs the SMTP sink (pip install aiosmtpd)");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line()).await;
+    assert!(
+        matches!(ready, Ok(Ok(Some(ref line))) if line == "ready"),
+        "the SMTP sink did not start (is aiosmtpd installed? pip install aiosmtpd): {ready:?}"
+    );
+    Sink {
+        _child: child,
+        folder: folder.to_path_buf(),
+    }
+}
+
+impl Sink {
+    /// Stops the server and waits until its port is free.
+    async fn stop(mut self) {
+        let _ = self._child.kill().await;
+    }
+
+    /// Messages received so far, in order.
+    fn messages(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files.into_iter().map(|f| std::fs::read(f).unwrap()).collect()
+    }
+}
+
+struct Setup {
+    database: TestDatabase,
+    clock: Arc<ManualClock>,
+    worker: Worker,
+    port: u16,
+    folder: PathBuf,
+}
+
+fn mail_config(port: u16, reports: SessionReports) -> MailConfig {
+    MailConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        smtp_timeout_seconds: 5,
+        from: "tutorscore <reports@tutorscore.example>".into(),
+        to: vec!["ops@example.com".into(), "lead@example.com".into()],
+        session_reports: reports,
+        public_url: "https://scores.example".into(),
+        ..MailConfig::default()
+    }
+}
+
+async fn setup(reports: SessionReports) -> Setup {
+    let database = TestDatabase::migrated().await;
+    let clock = ManualClock::new(now());
+    let port = free_port();
+    let folder = std::env::temp_dir().join(format!("tutorscore-mail-{}", Uuid::new_v4()));
+    let mail = MailService::from_config(mail_config(port, reports)).unwrap();
+    let worker = Worker::new(
+        database.db.clone(),
+        InProcessBus::new(),
+        clock.clone(),
+        ScoringConfig::default(),
+        WorkerConfig {
+            max_attempts: 3,
+            ..WorkerConfig::default()
+        },
+    )
+    .with_mail(mail);
+    Setup {
+        database,
+        clock,
+        worker,
+        port,
+        folder,
+    }
+}
+
+async fn tutor(db: &DatabaseConnection, name: &str) -> tutor::Model {
+    tutor::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        external_id: Set(format!("ext-{}", Uuid::new_v4().simple())),
+        name: Set(name.into()),
+        email: Set("tutor@example.com".into()),
+        active: Set(true),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .unwrap()
+}
+
+/// Stores a session and its recompute job, as `recordSession` does.
+async fn record(db: &DatabaseConnection, tutor_id: Uuid, status: SessionStatus, days_ago: i64) -> Uuid {
+    let start = now() - Duration::days(days_ago) - Duration::hours(3);
+    let completed = status == SessionStatus::Completed;
+    let id = Uuid::now_v7();
+    session::ActiveModel {
+        id: Set(id),
+        external_id: Set(format!("s-{}", Uuid::new_v4().simple())),
+        tutor_id: Set(tutor_id),
+        student_ref: Set("student-7".into()),
+        scheduled_start: Set(start),
+        scheduled_minutes: Set(60),
+        actual_start: Set(completed.then_some(start)),
+        actual_end: Set(completed.then_some(start + Duration::minutes(60))),
+        status: Set(status),
+        is_first_session: Set(false),
+        rating: Set(completed.then_some(5)),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    jobs::enqueue_recomputes(
+        db,
+        [RecomputeTutor {
+            tutor_id,
+            session_id: Some(id),
+        }],
+        now(),
+    )
+    .await
+    .unwrap();
+    id
+}
+
+async fn drain(worker: &Worker) {
+    for _ in 0..50 {
+        if worker.step().await.unwrap().is_idle() {
+            return;
+        }
+    }
+    panic!("jobs keep coming");
+}
+
+async fn reports(db: &DatabaseConnection) -> Vec<email_report::Model> {
+    EmailReport::find()
+        .order_by_asc(email_report::Column::CreatedAt)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_processed_session_sends_one_report_per_recipient_with_both_parts() {
+    let s = setup(SessionReports::All).await;
+    let db = &s.database.db;
+    let sink = start_sink(s.port, &s.folder, "accept").await;
+    let t = tutor(db, "Ada <b>Lovelace</b>").await;
+    let session_id = record(db, t.id, SessionStatus::Completed, 1).await;
+    drain(&s.worker).await;
+
+    let rows = reports(db).await;
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|r| r.kind == EmailKind::SessionReport && r.status == EmailStatus::Sent && r.attempts == 1)
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r.session_id == Some(session_id) && r.sent_at.is_some())
+    );
+
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2, "one message per recipient");
+    let mut recipients = Vec::new();
+    for raw in &messages {
+        let message = MessageParser::default().parse(raw).expect("a parseable message");
+        let to = message
+            .to()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_owned();
+        let report = rows
+            .iter()
+            .find(|r| r.recipient == to)
+            .expect("a report row for the recipient");
+        recipients.push(to);
+        assert_eq!(
+            message.from().unwrap().first().unwrap().address(),
+            Some("reports@tutorscore.example")
+        );
+        assert!(message.subject().unwrap().contains("Ada <b>Lovelace</b>"));
+        assert_eq!(
+            message.message_id(),
+            Some(format!("{}@tutorscore", report.id).as_str())
+        );
+        assert!(message.date().is_some());
+        assert_eq!(message.content_type().unwrap().subtype(), Some("alternative"));
+        let text = message.body_text(0).unwrap();
+        let html = message.body_html(0).unwrap();
+        assert!(
+            text.starts_with("Ada <b>Lovelace</b>: completed session, no flags"),
+            "most important line first: {text}"
+        );
+        assert!(text.contains("Risk level: low"));
+        assert!(text.contains("https://scores.example/tutors/"));
+        assert!(
+            html.contains("Ada &lt;b&gt;Lovelace&lt;"),
+            "names are escaped in HTML: {html}"
+        );
+        assert!(!html.contains("<b>Lovelace</b>"));
+        assert!(html.contains("max-width:600px"), "one phone-width column");
+    }
+    recipients.sort();
+    assert_eq!(recipients, ["lead@example.com", "ops@example.com"]);
+
+    // The same recompute asked again (a retried job) sends nothing new.
+    jobs::enqueue_recomputes(
+        db,
+        [RecomputeTutor {
+            tutor_id: t.id,
+            session_id: Some(session_id),
+        }],
+        now(),
+    )
+    .await
+    .unwrap();
+    drain(&s.worker).await;
+    assert_eq!(sink.messages().len(), 2);
+    assert_eq!(reports(db).await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_flagged_and_off_settings_limit_session_reports() {
+    let flagged = setup(SessionReports::Flagged).await;
+    let db = &flagged.database.db;
+    let _sink = start_sink(flagged.port, &flagged.folder, "accept").await;
+    let calm = tutor(db, "Calm").await;
+    record(db, calm.id, SessionStatus::Completed, 1).await;
+    drain(&flagged.worker).await;
+    assert!(reports(db).await.is_empty(), "no flags, no report");
+    let shaky = tutor(db, "Shaky").await;
+    for d in 1..=6 {
+        record(db, shaky.id, SessionStatus::TutorNoShow, d).await;
+    }
+    drain(&flagged.worker).await;
+    let rows = reports(db).await;
+    assert!(
+        rows.iter()
+            .any(|r| r.kind == EmailKind::SessionReport && r.tutor_id == Some(shaky.id))
+    );
+    assert!(rows.iter().all(|r| r.tutor_id == Some(shaky.id)));
+
+    let off = setup(SessionReports::Off).await;
+    let db = &off.database.db;
+    let t = tutor(db, "Quiet").await;
+    for d in 1..=6 {
+        record(db, t.id, SessionStatus::TutorNoShow, d).await;
+    }
+    let _sink = start_sink(off.port, &off.folder, "accept").await;
+    drain(&off.worker).await;
+    let rows = reports(db).await;
+    assert!(
+        rows.iter().all(|r| r.kind == EmailKind::RiskAlert),
+        "off: only the risk alert goes out"
+    );
+    assert_eq!(rows.len(), 2);
+}
+
+#[tokio::test]
+async fn crossing_into_high_risk_sends_exactly_one_alert() {
+    let s = setup(SessionReports::Off).await;
+    let db = &s.database.db;
+    let sink = start_sink(s.port, &s.folder, "accept").await;
+    let t = tutor(db, "Missing Tutor").await;
+    for d in 1..=10 {
+        record(db, t.id, SessionStatus::Completed, d).await;
+    }
+    drain(&s.worker).await;
+    assert!(reports(db).await.is_empty(), "low risk: no alert");
+    for d in 1..=6 {
+        record(db, t.id, SessionStatus::TutorNoShow, d).await;
+        drain(&s.worker).await; // several recomputes while high
+    }
+    let alerts: Vec<_> = reports(db)
+        .await
+        .into_iter()
+        .filter(|r| r.kind == EmailKind::RiskAlert)
+        .collect();
+    assert_eq!(alerts.len(), 2, "one alert per recipient for the one transition");
+    let raw = sink.messages().remove(0);
+    let message = MessageParser::default().parse(&raw).unwrap();
+    assert!(
+        message
+            .subject()
+            .unwrap()
+            .contains("Missing Tutor is now HIGH RISK")
+    );
+    assert!(message.body_text(0).unwrap().contains("What to do:"));
+}
+
+#[tokio::test]
+async fn a_report_is_retried_until_the_smtp_server_comes_back() {
+    let s = setup(SessionReports::All).await;
+    let db = &s.database.db;
+    let t = tutor(db, "Patient").await;
+    record(db, t.id, SessionStatus::Completed, 1).await;
+    s.worker.step().await.unwrap(); // recompute: two reports decided
+    let outcome = s.worker.step().await.unwrap(); // nothing listens on the port
+    assert_eq!(outcome.failed, 2);
+    let rows = reports(db).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == EmailStatus::Pending && r.attempts == 1 && r.last_error.is_some())
+    );
+    assert!(s.worker.step().await.unwrap().is_idle(), "waits for the backoff");
+
+    let sink = start_sink(s.port, &s.folder, "accept").await;
+    s.clock.advance(Duration::minutes(1));
+    drain(&s.worker).await;
+    assert_eq!(sink.messages().len(), 2);
+    assert!(
+        reports(db)
+            .await
+            .iter()
+            .all(|r| r.status == EmailStatus::Sent && r.attempts == 2)
+    );
+}
+
+#[tokio::test]
+async fn a_refused_report_is_marked_failed_and_an_admin_retry_sends_it() {
+    let s = setup(SessionReports::All).await;
+    let db = &s.database.db;
+    let refusing = start_sink(s.port, &s.folder, "reject").await;
+    let t = tutor(db, "Refused").await;
+    record(db, t.id, SessionStatus::Completed, 1).await;
+    drain(&s.worker).await;
+    let rows = reports(db).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == EmailStatus::Failed && r.attempts == 1)
+    );
+    assert!(
+        rows[0].last_error.as_deref().unwrap().contains("550"),
+        "{:?}",
+        rows[0].last_error
+    );
+    assert!(refusing.messages().is_empty());
+    refusing.stop().await;
+
+    let sink = start_sink(s.port, &s.folder, "accept").await;
+    assert!(
+        worker::mail::reports::retry_failed(db, rows[0].id, s.clock.now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !worker::mail::reports::retry_failed(db, rows[0].id, s.clock.now())
+            .await
+            .unwrap(),
+        "only failed reports"
+    );
+    drain(&s.worker).await;
+    let after = EmailReport::find_by_id(rows[0].id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((after.status, after.attempts), (EmailStatus::Sent, 2));
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_report_marked_sent_is_not_sent_again_by_a_retried_job() {
+    let s = setup(SessionReports::All).await;
+    let db = &s.database.db;
+    let sink = start_sink(s.port, &s.folder, "accept").await;
+    let t = tutor(db, "Once").await;
+    record(db, t.id, SessionStatus::Completed, 1).await;
+    s.worker.step().await.unwrap(); // reports decided, not sent yet
+    // A worker sent the mail and marked the rows sent, then died before finishing its job.
+    for row in reports(db).await {
+        let mut row: email_report::ActiveModel = row.into();
+        row.status = Set(EmailStatus::Sent);
+        row.sent_at = Set(Some(now()));
+        row.update(db).await.unwrap();
+    }
+    let lease = Duration::seconds(WorkerConfig::default().lease_seconds);
+    let taken = jobs::claim(db, "dead-worker", 10, lease, s.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 2);
+    s.clock.advance(lease + Duration::seconds(1));
+    let outcome = s.worker.step().await.unwrap();
+    assert_eq!((outcome.claimed, outcome.emails, outcome.failed), (2, 2, 0));
+    assert!(sink.messages().is_empty(), "nothing sent twice");
+}
+
+#[tokio::test]
+async fn the_daily_digest_goes_out_once_per_day_and_schedules_the_next() {
+    let s = setup(SessionReports::Off).await;
+    let db = &s.database.db;
+    let sink = start_sink(s.port, &s.folder, "accept").await;
+    let t = tutor(db, "Digest Tutor").await;
+    for d in 1..=6 {
+        record(db, t.id, SessionStatus::TutorNoShow, d).await;
+    }
+    drain(&s.worker).await;
+    s.worker.schedule_periodic().await.unwrap();
+    let config = mail_config(s.port, SessionReports::Off);
+    let next = digest::next_run(s.clock.now(), &config);
+    assert_eq!(next, Utc.with_ymd_and_hms(2026, 11, 3, 7, 0, 0).unwrap());
+    s.clock.set(next + Duration::minutes(1));
+    drain(&s.worker).await;
+    let digests: Vec<_> = reports(db)
+        .await
+        .into_iter()
+        .filter(|r| r.kind == EmailKind::Digest)
+        .collect();
+    assert_eq!(digests.len(), 2, "one digest per recipient");
+    assert!(
+        digests
+            .iter()
+            .all(|r| r.status == EmailStatus::Sent && r.subject_key == "digest:2026-11-03")
+    );
+    assert!(
+        digests[0].body_text.contains("Digest Tutor"),
+        "{}",
+        digests[0].body_text
+    );
+    let digest_messages = || {
+        sink.messages()
+            .iter()
+            .filter(|raw| {
+                let message = MessageParser::default().parse(raw.as_slice()).unwrap();
+                message.subject().is_some_and(|s| s.contains("Daily digest"))
+            })
+            .count()
+    };
+    assert_eq!(digest_messages(), 2);
+    // The next one is scheduled for the next day; nothing more goes out today.
+    let pending = Job::find()
+        .filter(entity::job::Column::Kind.eq(entity::JobKind::DailyDigest))
+        .filter(entity::job::Column::Status.eq(entity::JobStatus::Queued))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("next digest scheduled");
+    assert_eq!(
+        pending.run_after,
+        Utc.with_ymd_and_hms(2026, 11, 4, 7, 0, 0).unwrap()
+    );
+    s.clock.advance(Duration::hours(2));
+    drain(&s.worker).await;
+    assert_eq!(digest_messages(), 2);
+}
+
+#[test]
+fn digest_times_follow_the_configured_zone_and_hour() {
+    let config = MailConfig {
+        digest_hour: 7,
+        digest_timezone: chrono_tz::Europe::Berlin,
+        ..MailConfig::default()
+    };
+    // 05:59 UTC is 06:59 in Berlin in winter: today at 07:00 Berlin = 06:00 UTC.
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 5, 59, 0).unwrap();
+    assert_eq!(
+        digest::next_run(at, &config),
+        Utc.with_ymd_and_hms(2026, 11, 2, 6, 0, 0).unwrap()
+    );
+    // Just after: tomorrow.
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 6, 0, 0).unwrap();
+    assert_eq!(
+        digest::next_run(at, &config),
+        Utc.with_ymd_and_hms(2026, 11, 3, 6, 0, 0).unwrap()
+    );
+    // Summer time: 07:00 Berlin = 05:00 UTC.
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
+    assert_eq!(
+        digest::next_run(at, &config),
+        Utc.with_ymd_and_hms(2026, 7, 2, 5, 0, 0).unwrap()
+    );
+}
+
+/// Rendered text parts, as snapshots (review changes with `cargo insta review`).
+#[test]
+fn rendered_text_parts_match_their_snapshots() {
+    let tutor = tutor::Model {
+        id: Uuid::parse_str("0199f466-c580-7776-b2f2-bf4ddb1487c0").unwrap(),
+        external_id: "demo-tutor-00001".into(),
+        name: "Chronic Rescheduler (Ava)".into(),
+        email: "ava@tutors.example".into(),
+        active: true,
+        created_at: now(),
+        updated_at: now(),
+    };
+    let view = render::TutorView::new(&tutor, "https://scores.example");
+    let facts: Vec<scoring::SessionFact> = (0..20)
+        .map(|i| {
+            let start = now() - Duration::days(1 + i) - Duration::hours(2);
+            scoring::SessionFact {
+                student_ref: format!("s{}", i % 4),
+                scheduled_start: start,
+                scheduled_minutes: 60,
+                actual_start: (i % 3 != 0).then_some(start),
+                actual_end: (i % 3 != 0).then_some(start + Duration::minutes(60)),
+                status: if i % 3 == 0 {
+                    SessionStatus::Rescheduled
+                } else {
+                    SessionStatus::Completed
+                },
+                is_first_session: i < 4,
+                rating: (i % 3 != 0).then_some(4),
+                reschedule: (i % 3 == 0).then(|| scoring::RescheduleFact {
+                    initiator: entity::RescheduleInitiator::Tutor,
+                    reason_code: Some("schedule_conflict".into()),
+                    notice_hours: 5.0,
+                }),
+            }
+        })
+        .collect();
+    let report = scoring::score(&facts, now(), None, &ScoringConfig::default());
+    let start = now() - Duration::hours(26);
+    let session = session::Model {
+        id: Uuid::nil(),
+        external_id: "lesson-42".into(),
+        tutor_id: tutor.id,
+        student_ref: "student-9".into(),
+        scheduled_start: start,
+        scheduled_minutes: 60,
+        actual_start: None,
+        actual_end: None,
+        status: SessionStatus::Rescheduled,
+        is_first_session: false,
+        rating: None,
+        created_at: now(),
+        updated_at: now(),
+    };
+    let reschedule = entity::reschedule::Model {
+        id: Uuid::nil(),
+        session_id: Uuid::nil(),
+        tutor_id: tutor.id,
+        initiator: entity::RescheduleInitiator::Tutor,
+        reason_code: Some("schedule_conflict".into()),
+        reason: Some("Double-booked".into()),
+        original_start: start,
+        new_start: Some(start + Duration::days(2)),
+        requested_at: start - Duration::hours(5),
+        notice_hours: 5.0,
+        created_at: now(),
+    };
+    let rendered = render::session_report(&view, &session, Some(&reschedule), &report);
+    insta::assert_snapshot!("session_report_subject", rendered.subject);
+    insta::assert_snapshot!("session_report_text", rendered.text);
+    let alert = render::risk_alert(&view, &report, Some(entity::RiskLevel::High));
+    insta::assert_snapshot!("risk_alert_text", alert.text);
+    let digest_view = render::DigestView {
+        date: "2026-11-02".into(),
+        new_high: vec![render::DigestTutor {
+            name: tutor.name.clone(),
+            external_id: tutor.external_id.clone(),
+            url: view.url.clone(),
+            risk_level: "HIGH",
+            flags: vec!["Frequent reschedules"],
+        }],
+        recovered: vec![],
+        common_flags: vec![render::FlagCount {
+            title: "Frequent reschedules",
+            tutors: 4,
+        }],
+        sessions: 3120,
+        recomputes: 3400,
+        risk: render::RiskCounts {
+            low: 60,
+            medium: 25,
+            high: 15,
+        },
+        failed_emails: 1,
+        dashboard_url: "https://scores.example".into(),
+    };
+    insta::assert_snapshot!("digest_text", render::digest(&digest_view).text);
+}
+
+#[tokio::test]
+async fn the_digest_lists_tutors_who_turned_high_in_the_last_day() {
+    let s = setup(SessionReports::Off).await;
+    let db = &s.database.db;
+    let t = tutor(db, "Fresh Trouble").await;
+    for d in 1..=6 {
+        record(db, t.id, SessionStatus::TutorNoShow, d).await;
+    }
+    let _sink = start_sink(s.port, &s.folder, "accept").await;
+    drain(&s.worker).await;
+    let config = mail_config(s.port, SessionReports::Off);
+    let view = digest::build(db, &config, now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(view.new_high.len(), 1);
+    assert_eq!(view.new_high[0].name, "Fresh Trouble");
+    assert_eq!(view.risk.high, 1);
+    assert_eq!(view.sessions, 6);
+    assert!(
+        view.common_flags
+            .iter()
+            .any(|f| f.title == "No-shows" && f.tutors == 1)
+    );
+    let created = digest::run(db, &config, now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(created, 2);
+    assert_eq!(
+        digest::run(db, &config, now() + Duration::hours(2))
+            .await
+            .unwrap(),
+        0,
+        "once per day"
+    );
+}
