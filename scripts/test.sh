@@ -29,7 +29,9 @@ TUTORSCORE_TEST_BACKEND=postgres cargo nextest run --workspace --no-fail-fast
 ran+=("postgres+redis")
 
 if [ -f frontend/package.json ]; then
-  echo "==> Dashboard checks"
+  echo "==> Dashboard: type check, lint, unit tests, build, browser tests against the real server"
+  [ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund)
+  export TUTORSCORE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/tutorscore"
   (cd frontend && npm run check)
   ran+=("dashboard")
 fi

@@ -1,0 +1,133 @@
+// A tutorscore server for the tests: the real binary (TUTORSCORE_BIN, default
+// ../target/debug/tutorscore) on a free loopback port, with a fresh SQLite database in a
+// temporary folder and the built dashboard. It can be killed and started again on the same port
+// and database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const frontendDir = fileURLToPath(new URL('..', import.meta.url));
+const binary = resolve(frontendDir, process.env.TUTORSCORE_BIN ?? '../target/debug/tutorscore');
+const dashboardDir = join(frontendDir, 'dist');
+
+export interface ServerOptions {
+  /** `API_KEYS` for the server, e.g. `viewer:secret`; none leaves it open. */
+  apiKeys?: string;
+}
+
+export class TutorscoreServer {
+  private process: ChildProcess | undefined;
+  private readonly dir: string;
+  readonly port: number;
+  private readonly options: ServerOptions;
+
+  private constructor(dir: string, port: number, options: ServerOptions) {
+    this.dir = dir;
+    this.port = port;
+    this.options = options;
+  }
+
+  /** Starts a server with a new database and waits until every demo tutor is scored. */
+  static async start(options: ServerOptions = {}): Promise<TutorscoreServer> {
+    if (!existsSync(binary)) throw new Error(`no server binary at ${binary}: build it or set TUTORSCORE_BIN`);
+    if (!existsSync(join(dashboardDir, 'index.html'))) throw new Error('no dist/index.html: run `npm run build` first');
+    const server = new TutorscoreServer(await mkdtemp(join(tmpdir(), 'tutorscore-e2e-')), await freePort(), options);
+    await server.restart();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** (Re)starts the process on the same port and database and waits until it answers. */
+  async restart(): Promise<void> {
+    const log = createWriteStream(join(this.dir, 'server.log'), { flags: 'a' });
+    const child = spawn(binary, [], {
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite://${join(this.dir, 'db.sqlite')}?mode=rwc`,
+        LISTEN_ADDR: `127.0.0.1:${this.port}`,
+        DASHBOARD_DIR: dashboardDir,
+        API_KEYS: this.options.apiKeys ?? '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    this.process = child;
+    await this.waitUntilScored(child);
+  }
+
+  /** Ends the process at once (SIGKILL), as a crash would. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Stops the process and deletes its database. */
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Runs a GraphQL operation over HTTP and returns its data, failing on errors. */
+  async graphql<T>(query: string, variables: Record<string, unknown> = {}, key?: string): Promise<T> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: unknown[] };
+    if (!response.ok || body.errors || !body.data) {
+      throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
+    }
+    return body.data;
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    await exited;
+  }
+
+  private async waitUntilScored(child: ChildProcess): Promise<void> {
+    const key = this.options.apiKeys?.split(',')[0]?.split(':')[1];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${await this.logTail()}`);
+      try {
+        const { overview } = await this.graphql<{ overview: { tutors: number; unscored: number } }>(
+          '{ overview { tutors unscored } }',
+          {},
+          key,
+        );
+        if (overview.tutors > 0 && overview.unscored === 0) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    throw new Error(`server not ready within 60 s:\n${await this.logTail()}`);
+  }
+
+  private async logTail(): Promise<string> {
+    return (await readFile(join(this.dir, 'server.log'), 'utf8')).split('\n').slice(-30).join('\n');
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}

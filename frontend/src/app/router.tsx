@@ -1,0 +1,19 @@
+// Routes; each page is its own chunk, loaded when first visited.
+import { createBrowserRouter } from 'react-router';
+import { AppLayout, PageLoading } from './layout';
+import { RouteError } from './route-error';
+
+export const router = createBrowserRouter([
+  {
+    path: '/',
+    Component: AppLayout,
+    ErrorBoundary: RouteError,
+    HydrateFallback: PageLoading,
+    children: [
+      { index: true, lazy: async () => ({ Component: (await import('./routes/overview')).default }) },
+      { path: 'tutors', lazy: async () => ({ Component: (await import('./routes/tutors')).default }) },
+      { path: 'tutors/:id', lazy: async () => ({ Component: (await import('./routes/tutor-detail')).default }) },
+      { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).default }) },
+    ],
+  },
+]);

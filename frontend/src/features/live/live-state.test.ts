@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { scoreFixture } from '@/testing/fixtures';
+import { initialLiveState, liveReducer, type LiveState, type RiskChange, type ScoreUpdate } from './live-state';
+
+const update = (tutorId: string, version: number): ScoreUpdate => ({
+  snapshot: false,
+  tutorId,
+  score: scoreFixture(version),
+});
+const snapshot: ScoreUpdate = { snapshot: true, tutorId: null, score: null };
+
+const change = (tutorId: string, version: number, to: RiskChange['to']): RiskChange => ({
+  tutorId,
+  tutorName: `Tutor ${tutorId}`,
+  from: 'LOW',
+  to,
+  flags: ['NO_SHOW_RATE'],
+  at: '2026-11-27T12:00:00Z',
+  version,
+});
+
+const apply = (state: LiveState, ...updates: ScoreUpdate[]) =>
+  updates.reduce((s, u) => liveReducer(s, { type: 'scoreUpdated', update: u }), state);
+
+describe('score updates', () => {
+  it('keeps the newest score per tutor', () => {
+    const state = apply(initialLiveState, update('a', 2), update('b', 5), update('a', 3));
+    expect(state.scores.get('a')?.version).toBe(3);
+    expect(state.scores.get('b')?.version).toBe(5);
+  });
+
+  it('drops an update older than the score held, and a repeat', () => {
+    const held = apply(initialLiveState, update('a', 4));
+    expect(apply(held, update('a', 3))).toBe(held);
+    expect(apply(held, update('a', 4))).toBe(held);
+  });
+
+  it('asks for a refetch on every snapshot, first or later', () => {
+    const first = apply(initialLiveState, snapshot);
+    expect(first.resync).toBe(1);
+    const later = apply(first, update('a', 2), snapshot);
+    expect(later.resync).toBe(2);
+    expect(later.scores.get('a')?.version).toBe(2);
+  });
+
+  it('ignores a message without a tutor or a score', () => {
+    expect(apply(initialLiveState, { snapshot: false, tutorId: 'a', score: null })).toBe(initialLiveState);
+  });
+});
+
+describe('risk changes', () => {
+  const risk = (state: LiveState, c: RiskChange) => liveReducer(state, { type: 'riskChanged', change: c });
+
+  it('lists changes newest first, each once', () => {
+    let state = risk(initialLiveState, change('a', 2, 'MEDIUM'));
+    state = risk(state, change('b', 3, 'LOW'));
+    state = risk(state, change('a', 2, 'MEDIUM'));
+    expect(state.riskChanges.map((c) => c.tutorId)).toEqual(['b', 'a']);
+  });
+
+  it('raises a toast only for tutors turning HIGH, until dismissed', () => {
+    let state = risk(initialLiveState, change('a', 2, 'MEDIUM'));
+    state = risk(state, change('b', 3, 'HIGH'));
+    expect(state.toasts.map((t) => t.tutorId)).toEqual(['b']);
+    state = liveReducer(state, { type: 'toastDismissed', key: 'b:3' });
+    expect(state.toasts).toEqual([]);
+    expect(state.riskChanges).toHaveLength(2);
+  });
+});

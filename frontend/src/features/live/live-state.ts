@@ -1,0 +1,55 @@
+// What the live subscriptions have told this page since it loaded, as a pure reducer: scores
+// newer than what was fetched, a resync counter bumped by every snapshot, risk changes for the
+// feed, and the toasts of tutors that turned HIGH.
+import type { RiskChangesSubscription, ScoreUpdatesSubscription } from '@/gql/graphql';
+import type { TutorScore } from '@/lib/score';
+
+export type ScoreUpdate = ScoreUpdatesSubscription['tutorScoreUpdated'];
+export type RiskChange = NonNullable<RiskChangesSubscription['riskLevelChanged']['change']>;
+
+export interface LiveState {
+  /** The newest score received per tutor id. */
+  scores: ReadonlyMap<string, TutorScore>;
+  /** Bumped by every snapshot: pages refetch what they show when it changes. */
+  resync: number;
+  /** Risk changes received live, newest first. */
+  riskChanges: readonly RiskChange[];
+  /** Tutors that turned HIGH, whose toast is still open. */
+  toasts: readonly RiskChange[];
+}
+
+export type LiveAction =
+  | { type: 'scoreUpdated'; update: ScoreUpdate }
+  | { type: 'riskChanged'; change: RiskChange }
+  | { type: 'toastDismissed'; key: string };
+
+export const initialLiveState: LiveState = { scores: new Map(), resync: 0, riskChanges: [], toasts: [] };
+
+const MAX_RISK_CHANGES = 50;
+
+/** Identifies one risk change: a tutor's score version changes its level at most once. */
+export const riskChangeKey = (change: RiskChange) => `${change.tutorId}:${change.version}`;
+
+export function liveReducer(state: LiveState, action: LiveAction): LiveState {
+  switch (action.type) {
+    case 'scoreUpdated': {
+      const { snapshot, tutorId, score } = action.update;
+      if (snapshot) return { ...state, resync: state.resync + 1 };
+      if (!tutorId || !score) return state;
+      const held = state.scores.get(tutorId);
+      if (held && held.version >= score.version) return state;
+      return { ...state, scores: new Map(state.scores).set(tutorId, score) };
+    }
+    case 'riskChanged': {
+      const key = riskChangeKey(action.change);
+      if (state.riskChanges.some((c) => riskChangeKey(c) === key)) return state;
+      return {
+        ...state,
+        riskChanges: [action.change, ...state.riskChanges].slice(0, MAX_RISK_CHANGES),
+        toasts: action.change.to === 'HIGH' ? [...state.toasts, action.change] : state.toasts,
+      };
+    }
+    case 'toastDismissed':
+      return { ...state, toasts: state.toasts.filter((t) => riskChangeKey(t) !== action.key) };
+  }
+}

@@ -1,0 +1,46 @@
+import { useQuery } from 'urql';
+import { graphql } from '@/gql';
+
+/** The cards, the latest risk changes, and every tutor's 30-day reschedule rate for the chart. */
+export const overviewQuery = graphql(`
+  query Overview {
+    overview(recentChanges: 10) {
+      tutors
+      highRisk
+      mediumRisk
+      lowRisk
+      unscored
+      averageRescheduleRate30d
+      sessionsLast24h
+      recentRiskChanges {
+        tutorId
+        tutorName
+        from
+        to
+        flags
+        at
+        version
+      }
+    }
+    scoringRules {
+      rescheduleThreshold
+    }
+    tutors(first: 100) {
+      totalCount
+      edges {
+        node {
+          id
+          score {
+            window(days: 30) {
+              rescheduleRate
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export function useOverview() {
+  return useQuery({ query: overviewQuery });
+}
