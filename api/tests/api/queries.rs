@@ -240,7 +240,14 @@ async fn a_tutor_page_shows_windows_flags_history_trend_reschedules_and_sessions
     );
     assert!(!flag["recommendation"].as_str().unwrap().is_empty());
     assert!(flag["lowerBound"].as_f64().unwrap() > flag["threshold"].as_f64().unwrap());
-    assert_eq!(t["scoreHistory"].as_array().unwrap().len(), 1);
+    let history = t["scoreHistory"].as_array().unwrap();
+    assert_eq!(history.len(), 13, "12 back-filled weeks and the current score");
+    assert_eq!(
+        history.last().unwrap()["version"],
+        t["score"]["version"],
+        "oldest first, newest last"
+    );
+    assert!(history.iter().take(12).all(|p| p["version"] == 0));
     assert_eq!(t["weeklyTrend"].as_array().unwrap().len(), 12);
     let weekly_sessions: i64 = t["weeklyTrend"]
         .as_array()

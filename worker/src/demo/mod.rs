@@ -7,6 +7,7 @@
 //! Rows go in with multi-row inserts inside one transaction; a recompute job per tutor is
 //! enqueued in the same transaction so the worker scores everything afterwards.
 
+mod history;
 mod profile;
 mod store;
 mod synth;
@@ -48,6 +49,9 @@ pub struct DemoOptions {
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Weeks of score history to back-fill, so that trend charts have a past (0: none).
+    #[arg(long, default_value_t = 12)]
+    pub history_weeks: u32,
 }
 
 impl Default for DemoOptions {
@@ -60,6 +64,7 @@ impl Default for DemoOptions {
             until: None,
             clear: false,
             quiet: true,
+            history_weeks: 12,
         }
     }
 }

@@ -103,7 +103,7 @@ impl Profile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Persona {
-    /// Reschedules half of all sessions, mostly at the last minute.
+    /// Reschedules most sessions, mostly at the last minute.
     ChronicRescheduler,
     /// Misses one session in five.
     SerialNoShow,
@@ -165,7 +165,7 @@ impl Persona {
         };
         match self {
             Persona::ChronicRescheduler => Behaviour {
-                tutor_reschedule: 0.5,
+                tutor_reschedule: 0.6,
                 last_minute_share: 0.7,
                 ..reliable
             },

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use entity::{JobKind, JobStatus, prelude::*, reschedule, session, tutor};
+use entity::{JobKind, JobStatus, prelude::*, reschedule, score_history, session, tutor};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
@@ -15,7 +15,7 @@ use sea_orm::{
     sqlx::{self, Postgres},
 };
 
-use super::{DemoError, DemoOptions, DemoSummary, DemoTutor, PlantedPersona, Tally, synth};
+use super::{DemoError, DemoOptions, DemoSummary, DemoTutor, PlantedPersona, Tally, history, synth};
 use crate::{db, jobs};
 
 /// Rows per INSERT statement: under SQLite's 32,766 and Postgres's 65,535 bound parameters.
@@ -38,6 +38,7 @@ struct Rows {
     tutors: Vec<tutor::Model>,
     sessions: Vec<session::Model>,
     reschedules: Vec<reschedule::Model>,
+    history: Vec<score_history::ActiveModel>,
 }
 
 pub(super) async fn write(
@@ -50,7 +51,8 @@ pub(super) async fn write(
     started: Instant,
 ) -> Result<DemoSummary, DemoError> {
     let mut tally = Tally::default();
-    let rows = build_rows(&tutors, rng, until, &mut tally);
+    let mut rows = build_rows(&tutors, rng, until, &mut tally);
+    rows.history = history::backfill(&tutors, until, options.history_weeks);
     let progress = if options.quiet {
         ProgressBar::hidden()
     } else {
@@ -62,7 +64,17 @@ pub(super) async fn write(
     );
     match conn.get_database_backend() {
         DbBackend::Postgres => copy_into_postgres(conn, options, &rows, &progress, now).await?,
-        _ => insert_rows(conn, options, rows_into_inserts(&rows), &progress, now).await?,
+        _ => {
+            insert_rows(
+                conn,
+                options,
+                rows_into_inserts(&rows),
+                &rows.history,
+                &progress,
+                now,
+            )
+            .await?
+        }
     }
     progress.finish_and_clear();
 
@@ -101,6 +113,7 @@ fn build_rows(tutors: &[DemoTutor], rng: &mut ChaCha8Rng, until: DateTime<Utc>, 
         tutors: Vec::with_capacity(tutors.len()),
         sessions: Vec::new(),
         reschedules: Vec::new(),
+        history: Vec::new(),
     };
     for t in tutors {
         rows.tutors.push(tutor::Model {
@@ -189,6 +202,7 @@ async fn insert_rows(
     conn: &DatabaseConnection,
     options: &DemoOptions,
     (tutors, sessions, reschedules): Inserts,
+    history: &[score_history::ActiveModel],
     progress: &ProgressBar,
     now: DateTime<Utc>,
 ) -> Result<(), DemoError> {
@@ -207,6 +221,11 @@ async fn insert_rows(
     }
     for chunk in reschedules.chunks(ROWS_PER_INSERT) {
         Reschedule::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in history.chunks(ROWS_PER_INSERT) {
+        ScoreHistory::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)
             .await?;
     }
@@ -305,6 +324,13 @@ async fn copy_into_postgres(
     )
     .await
     .map_err(sqlx_err)?;
+    copy(
+        &mut tx,
+        "score_history (tutor_id, computed_at, quality_score, risk_level, reschedule_rate_7d, reschedule_rate_30d, reschedule_rate_90d, no_show_rate_30d, version)",
+        rows.history.iter().map(history_csv),
+    )
+    .await
+    .map_err(sqlx_err)?;
     for (_, definition) in &secondary {
         sqlx::query(sqlx::AssertSqlSafe(definition.clone()))
             .execute(&mut *tx)
@@ -386,6 +412,22 @@ fn session_csv(s: &session::Model) -> String {
         optional(s.rating, |r| r.to_string()),
         time(s.created_at),
         time(s.updated_at),
+    ]
+    .join(",")
+}
+
+fn history_csv(p: &score_history::ActiveModel) -> String {
+    let value = |v: &sea_orm::ActiveValue<f64>| v.clone().unwrap().to_string();
+    [
+        history::tutor_of(p).to_string(),
+        time(p.computed_at.clone().unwrap()),
+        value(&p.quality_score),
+        p.risk_level.clone().unwrap().to_value(),
+        value(&p.reschedule_rate_7d),
+        value(&p.reschedule_rate_30d),
+        value(&p.reschedule_rate_90d),
+        value(&p.no_show_rate_30d),
+        p.version.clone().unwrap().to_string(),
     ]
     .join(",")
 }

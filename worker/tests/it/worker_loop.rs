@@ -383,7 +383,16 @@ async fn every_stored_score_equals_a_from_scratch_recompute() {
             .all(db)
             .await
             .unwrap();
-        assert_eq!(history.len(), 1);
+        // Twelve back-filled weekly points (version 0), then the worker's first real one.
+        assert_eq!(history.len(), 13);
+        let versions: Vec<i64> = history.iter().map(|p| p.version).collect();
+        assert_eq!(versions.iter().filter(|v| **v == 0).count(), 12);
+        assert!(
+            history
+                .iter()
+                .filter(|p| p.version == 0)
+                .all(|p| p.computed_at < now())
+        );
         let fresh = scoring::score(&facts, now(), None, &config);
         let stored: ScoreReport = serde_json::from_value(row.details).unwrap();
         assert_eq!(stored, fresh);
