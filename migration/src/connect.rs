@@ -33,7 +33,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     options
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
+        // Fail fast when the database is down: a request gets SERVICE_UNAVAILABLE within
+        // seconds rather than hanging (a healthy pool hands out connections in milliseconds).
+        .acquire_timeout(Duration::from_secs(3))
         .sqlx_logging(false);
     match scheme {
         "sqlite" => {

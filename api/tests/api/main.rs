@@ -3,6 +3,7 @@
 
 mod docs;
 mod email;
+mod faults;
 mod health;
 mod helpers;
 mod protocol;

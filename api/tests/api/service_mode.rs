@@ -26,7 +26,7 @@ use worker::{
 
 use crate::helpers::WsClient;
 
-fn require_postgres() {
+pub fn require_postgres() {
     assert_eq!(
         Backend::under_test(),
         Backend::Postgres,
@@ -34,7 +34,7 @@ fn require_postgres() {
     );
 }
 
-fn redis_url() -> String {
+pub fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
@@ -70,26 +70,41 @@ impl Process {
     }
 }
 
-/// The environment of one deployment: its database, its Redis channels.
+/// The environment of one deployment: its database, its Redis, its channels, extra settings.
 #[derive(Clone)]
 pub struct Deployment {
     pub database_url: String,
+    pub redis_url: String,
     pub redis_prefix: String,
+    pub env: Vec<(String, String)>,
 }
 
 impl Deployment {
     pub fn new(database: &TestDatabase) -> Self {
+        Self::on(&database.url, &redis_url())
+    }
+
+    /// A deployment on any database and Redis; email off unless a test turns it on.
+    pub fn on(database_url: &str, redis: &str) -> Self {
         Self {
-            database_url: database.url.clone(),
+            database_url: database_url.to_owned(),
+            redis_url: redis.to_owned(),
             redis_prefix: format!("test-{}", uuid::Uuid::new_v4().simple()),
+            env: vec![("EMAIL_TO".into(), String::new())],
         }
+    }
+
+    /// The same deployment with one more variable for its processes.
+    pub fn with(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
     }
 
     fn command(&self, binary: PathBuf) -> Command {
         let mut command = Command::new(binary);
         command
             .env("DATABASE_URL", &self.database_url)
-            .env("REDIS_URL", redis_url())
+            .env("REDIS_URL", &self.redis_url)
             .env("REDIS_PREFIX", &self.redis_prefix)
             .env("RUST_LOG", "warn")
             .env("WORKER_LEASE_SECONDS", "3")
@@ -97,6 +112,7 @@ impl Deployment {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
+        command.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         command
     }
 
@@ -195,7 +211,7 @@ pub fn session(n: usize, tutor_external_id: &str) -> Value {
 const ALL_SCORES: &str = "subscription { tutorScoreUpdated { snapshot tutorId version } }";
 
 /// Collects, per tutor, the highest version pushed to one all-tutors subscription.
-fn collect_versions(mut client: WsClient) -> Arc<Mutex<HashMap<String, i64>>> {
+pub fn collect_versions(mut client: WsClient) -> Arc<Mutex<HashMap<String, i64>>> {
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let sink = seen.clone();
     tokio::spawn(async move {
@@ -211,7 +227,7 @@ fn collect_versions(mut client: WsClient) -> Arc<Mutex<HashMap<String, i64>>> {
     seen
 }
 
-async fn subscribe_all(api: &Process) -> WsClient {
+pub async fn subscribe_all(api: &Process) -> WsClient {
     let mut client = WsClient::connect(&api.ws_url(), "graphql-transport-ws").await;
     client.init(json!({})).await;
     client
