@@ -54,6 +54,8 @@ export class TutorscoreServer {
         LISTEN_ADDR: `127.0.0.1:${this.port}`,
         DASHBOARD_DIR: dashboardDir,
         API_KEYS: this.options.apiKeys ?? '',
+        // Email stays off: the session reports would pile up as files in the working folder.
+        EMAIL_TO: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
