@@ -314,3 +314,178 @@ fn validate_reschedule(
         notice_hours: (notice_minutes / 60.0 * 100.0).round() / 100.0,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()
+    }
+
+    /// Timestamps as integrators might send them: valid ones with various offsets and
+    /// precisions, ones without an offset, and garbage.
+    fn timestamp_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (
+                -500i64..500,
+                0u32..1_000_000,
+                prop_oneof![Just("Z"), Just("+02:00"), Just("-05:30")]
+            )
+                .prop_map(|(hours, micros, offset)| {
+                    let t = now() + Duration::hours(hours) + Duration::microseconds(micros.into());
+                    format!("{}{offset}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.6f"))
+                }),
+            Just("2026-11-01T10:00:00".to_string()),
+            ".{0,40}",
+        ]
+    }
+
+    fn raw_session() -> impl Strategy<Value = RawSession> {
+        let status = prop_oneof![
+            Just(SessionStatus::Completed),
+            Just(SessionStatus::Rescheduled),
+            Just(SessionStatus::TutorNoShow),
+            Just(SessionStatus::StudentNoShow),
+            Just(SessionStatus::Cancelled),
+        ];
+        let reschedule = (
+            prop_oneof![
+                Just(RescheduleInitiator::Tutor),
+                Just(RescheduleInitiator::Student)
+            ],
+            proptest::option::of("[a-z_]{0,70}|.{0,10}"),
+            proptest::option::of(".{0,1100}"),
+            proptest::option::of(timestamp_text()),
+            timestamp_text(),
+        )
+            .prop_map(
+                |(initiator, reason_code, reason, new_start, requested_at)| RawReschedule {
+                    initiator,
+                    reason_code,
+                    reason,
+                    new_start,
+                    requested_at,
+                },
+            );
+        (
+            (
+                ".{0,210}",
+                proptest::option::of("[0-9a-f-]{0,40}"),
+                proptest::option::of(".{0,20}"),
+                ".{0,210}",
+            ),
+            (timestamp_text(), -10i32..600, proptest::option::of(status)),
+            (
+                proptest::option::of(timestamp_text()),
+                proptest::option::of(timestamp_text()),
+                proptest::option::of(-2i32..8),
+            ),
+            proptest::option::of(reschedule),
+        )
+            .prop_map(
+                |(
+                    (external_id, tutor_id, tutor_external_id, student_ref),
+                    (start, minutes, status),
+                    times,
+                    reschedule,
+                )| {
+                    RawSession {
+                        external_id,
+                        tutor_id,
+                        tutor_external_id,
+                        student_ref,
+                        scheduled_start: start,
+                        scheduled_minutes: minutes,
+                        status,
+                        actual_start: times.0,
+                        actual_end: times.1,
+                        rating: times.2,
+                        reschedule,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        /// Whatever arrives, validation answers without panicking, and what it accepts keeps
+        /// every rule the database and the scoring rely on.
+        #[test]
+        fn accepted_sessions_keep_every_rule(raw in raw_session()) {
+            let Ok(valid) = validate("input", &raw, now()) else { return Ok(()) };
+            for text in [&valid.external_id, &valid.student_ref] {
+                prop_assert!(!text.is_empty() && text.chars().count() <= MAX_ID_CHARS);
+                prop_assert_eq!(text.trim(), text.as_str());
+                prop_assert!(!text.chars().any(char::is_control));
+            }
+            prop_assert!((MIN_MINUTES..=MAX_MINUTES).contains(&valid.scheduled_minutes));
+            prop_assert!((valid.scheduled_start - now()).num_days().abs() <= MAX_DISTANCE_DAYS);
+            prop_assert!(valid.rating.is_none_or(|r| (1..=5).contains(&r)));
+            match valid.status {
+                SessionStatus::Completed => {
+                    let (start, end) = (valid.actual_start.unwrap(), valid.actual_end.unwrap());
+                    prop_assert!(end >= start && end - start <= Duration::hours(12));
+                }
+                _ => prop_assert!(valid.actual_start.is_none() && valid.actual_end.is_none() && valid.rating.is_none()),
+            }
+            prop_assert_eq!(valid.reschedule.is_some(), valid.status == SessionStatus::Rescheduled);
+            if let Some(r) = &valid.reschedule {
+                prop_assert!(r.new_start.is_none_or(|n| n > valid.scheduled_start));
+                let notice = (valid.scheduled_start - r.requested_at).num_seconds() as f64 / 3600.0;
+                prop_assert!((notice - r.notice_hours).abs() < 0.01);
+                prop_assert!(r.reason.as_ref().is_none_or(|t| t.chars().count() <= MAX_REASON_CHARS));
+            }
+        }
+
+        /// A rejection always names a field of the input and says what is wrong.
+        #[test]
+        fn rejections_name_a_field(raw in raw_session()) {
+            if let Err(ApiError::BadUserInput { field, message }) = validate("input", &raw, now()) {
+                prop_assert!(field.starts_with("input."), "{}", field);
+                prop_assert!(!message.is_empty());
+            }
+        }
+
+        /// Completed sessions within every rule are accepted as sent.
+        #[test]
+        fn well_formed_completed_sessions_are_accepted(
+            hours_ago in 0i64..2000,
+            minutes in MIN_MINUTES..=MAX_MINUTES,
+            late in -60i64..60,
+            length in 0i64..700,
+            rating in proptest::option::of(1i32..=5),
+            student in "[a-zA-Z0-9 _-]{0,50}[a-z]",
+        ) {
+            let start = now() - Duration::hours(hours_ago);
+            let actual_start = start + Duration::minutes(late);
+            let raw = RawSession {
+                external_id: format!("s-{hours_ago}-{late}"),
+                tutor_external_id: Some("t-1".into()),
+                student_ref: student.clone(),
+                scheduled_start: start.to_rfc3339(),
+                scheduled_minutes: minutes,
+                status: Some(SessionStatus::Completed),
+                actual_start: Some(actual_start.to_rfc3339()),
+                actual_end: Some((actual_start + Duration::minutes(length)).to_rfc3339()),
+                rating,
+                ..RawSession::default()
+            };
+            let valid = validate("input", &raw, now()).unwrap();
+            prop_assert_eq!(valid.student_ref, student.trim());
+            prop_assert_eq!(valid.actual_start, Some(actual_start));
+            prop_assert_eq!(valid.rating, rating.map(|r| r as i16));
+        }
+
+        /// Every RFC 3339 form with an offset is read as the same instant.
+        #[test]
+        fn timestamps_with_any_offset_mean_the_same_instant(minutes in -100_000i64..100_000, offset in -14i32..=14) {
+            let instant = now() + Duration::minutes(minutes);
+            let zone = chrono::FixedOffset::east_opt(offset * 3600).unwrap();
+            let text = instant.with_timezone(&zone).to_rfc3339();
+            prop_assert_eq!(timestamp("t", &text).unwrap(), instant);
+        }
+    }
+}
