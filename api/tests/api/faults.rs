@@ -481,3 +481,143 @@ async fn service_mode_fault_a_worker_killed_mid_batch_loses_nothing_and_sends_ea
     let _ = std::fs::remove_dir_all(mail_folder);
     drop(sink);
 }
+
+/// Resident memory of a process, in MB.
+fn rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+/// Mixed load for `SOAK_SECONDS` (default 60): ingest, dashboard queries and a few hundred
+/// subscribers. No request may fail, and neither process's memory may trend upwards.
+#[tokio::test]
+async fn service_mode_soak_mixed_load_has_no_errors_and_flat_memory() {
+    require_postgres();
+    let seconds: u64 = std::env::var("SOAK_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let database = TestDatabase::migrated().await;
+    let deployment = Deployment::new(&database);
+    let (api, worker) = (deployment.api().await, deployment.worker().await);
+    let client = reqwest::Client::new();
+    let tutors: Vec<String> = (0..40).map(|i| format!("soak-{i:02}")).collect();
+    for t in &tutors {
+        create_tutor(&client, &api, t).await;
+    }
+    let mut subscribers = Vec::new();
+    for chunk in 0..6 {
+        let batch = (0..50).map(|_| crate::service_mode::subscribe_all(&api));
+        subscribers.extend(futures::future::join_all(batch).await);
+        let _ = chunk;
+    }
+    let received: Vec<_> = subscribers
+        .into_iter()
+        .map(crate::service_mode::collect_versions)
+        .collect();
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+    let errors = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let ingest = {
+        let (client, errors, api_address) = (client.clone(), errors.clone(), api.address.clone());
+        let tutors = tutors.clone();
+        tokio::spawn(async move {
+            let mut n = 0usize;
+            let mut tick = tokio::time::interval(Duration::from_millis(50));
+            while tokio::time::Instant::now() < deadline {
+                tick.tick().await;
+                let body: Value = client
+                    .post(format!("{api_address}/graphql"))
+                    .json(&json!({ "query": RECORD, "variables": { "i": session(n, &tutors[n % tutors.len()]) } }))
+                    .send()
+                    .await
+                    .map(|r| r.json::<Value>())
+                    .unwrap()
+                    .await
+                    .unwrap_or(Value::Null);
+                if body["data"]["recordSession"]["outcome"] != "STORED" {
+                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    eprintln!("ingest error: {body}");
+                }
+                n += 1;
+            }
+            n
+        })
+    };
+    let queries = {
+        let (client, errors, api_address) = (client.clone(), errors.clone(), api.address.clone());
+        tokio::spawn(async move {
+            let reads = [
+                "{ tutors(first: 25, sort: {field: RISK_LEVEL, direction: DESC}) { totalCount edges { node { name score { qualityScore riskLevel } } } } }",
+                "{ overview { tutors highRisk sessionsLast24h recentRiskChanges { tutorName } } }",
+                r#"{ tutor(externalId: "soak-07") { name scoreHistory { version } weeklyTrend { sessions } sessions(first: 10) { edges { node { status } } } } }"#,
+            ];
+            let mut n = 0usize;
+            let mut tick = tokio::time::interval(Duration::from_millis(100));
+            while tokio::time::Instant::now() < deadline {
+                tick.tick().await;
+                let body: Value = client
+                    .post(format!("{api_address}/graphql"))
+                    .json(&json!({ "query": reads[n % 3] }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap_or(Value::Null);
+                if body.get("errors").is_some() || body["data"].is_null() {
+                    errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    eprintln!("query error: {body}");
+                }
+                n += 1;
+            }
+            n
+        })
+    };
+    let (api_pid, worker_pid) = (api.child.id().unwrap(), worker.child.id().unwrap());
+    let mut samples = (Vec::new(), Vec::new());
+    while tokio::time::Instant::now() < deadline {
+        samples.0.push(rss_mb(api_pid));
+        samples.1.push(rss_mb(worker_pid));
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let (sent, read) = (ingest.await.unwrap(), queries.await.unwrap());
+    until_drained(&database.db, Duration::from_secs(60)).await;
+    assert_eq!(
+        errors.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "{sent} sessions and {read} queries"
+    );
+    eprintln!("soak: {sent} sessions recorded, {read} queries answered in {seconds} s");
+    assert!(sent as u64 >= seconds, "the load ran: {sent} sessions");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for (i, versions) in received.iter().enumerate() {
+        assert_eq!(
+            versions.lock().unwrap().len(),
+            tutors.len(),
+            "subscriber {i} saw every tutor"
+        );
+    }
+    // Flat memory: after a warm-up fifth, the last third's median is not clearly above the
+    // first third's.
+    for (name, series) in [("api", &samples.0), ("worker", &samples.1)] {
+        let steady = &series[series.len() / 5..];
+        let third = (steady.len() / 3).max(1);
+        let (early, late) = (median(&steady[..third]), median(&steady[steady.len() - third..]));
+        eprintln!("{name} RSS: early {early:.1} MB, late {late:.1} MB, samples {series:?}");
+        assert!(
+            late <= early * 1.25 + 8.0,
+            "{name} memory grows: {early:.1} MB -> {late:.1} MB"
+        );
+    }
+}
