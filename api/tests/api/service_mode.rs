@@ -435,3 +435,34 @@ async fn service_mode_scales_out_and_loses_nothing_when_a_worker_dies() {
         }
     }
 }
+
+#[tokio::test]
+async fn service_mode_processes_starting_together_on_an_empty_database_migrate_once() {
+    require_postgres();
+    let database = TestDatabase::empty().await;
+    let deployment = Deployment::new(&database);
+    // Two apis and two workers race to migrate the same empty database.
+    let (a, b, mut w1, mut w2) = tokio::join!(
+        deployment.api(),
+        deployment.api(),
+        deployment.worker(),
+        deployment.worker()
+    );
+    let client = reqwest::Client::new();
+    create_tutor(&client, &a, "race-1").await;
+    let data = graphql(
+        &client,
+        &b,
+        "{ tutor(externalId: \"race-1\") { name } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(data["tutor"]["name"], "Tutor race-1");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for worker in [&mut w1, &mut w2] {
+        assert!(
+            worker.child.try_wait().unwrap().is_none(),
+            "a worker died while migrating"
+        );
+    }
+}
