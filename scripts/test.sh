@@ -36,4 +36,8 @@ if [ -f frontend/package.json ]; then
   ran+=("dashboard")
 fi
 
+echo "==> Deployment files: compose.yaml, Dockerfile and deploy/ (validated without a container engine)"
+./scripts/check-compose.sh
+ran+=("deployment-files")
+
 echo "==> All tests passed. Backends and suites run: ${ran[*]}"

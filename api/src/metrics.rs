@@ -5,32 +5,20 @@
 //! statement count is also kept per application, so a test can count a request's statements.
 
 use std::{
-    sync::{
-        OnceLock,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::atomic::{AtomicU64, Ordering},
     time::Duration,
 };
 
 use axum::{extract::State, http::header, response::IntoResponse};
 use chrono::{DateTime, Utc};
-use entity::{JobStatus, job, prelude::*};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use entity::{EmailStatus, JobStatus, email_report, job, prelude::*};
+use metrics_exporter_prometheus::PrometheusHandle;
+use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::state::AppState;
 
 fn recorder() -> &'static PrometheusHandle {
-    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE.get_or_init(|| {
-        PrometheusBuilder::new()
-            .set_buckets(&[
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            ])
-            .expect("valid buckets")
-            .install_recorder()
-            .expect("the only Prometheus recorder of the process")
-    })
+    worker::telemetry::prometheus()
 }
 
 /// Per-application counters, plus access to the process-wide recorder.
@@ -101,6 +89,15 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         (state.clock.now() - t).num_milliseconds().max(0) as f64 / 1000.0
     });
     metrics::gauge!("tutorscore_job_oldest_age_seconds").set(age);
+    for status in [EmailStatus::Pending, EmailStatus::Sent, EmailStatus::Failed] {
+        let reports = EmailReport::find()
+            .filter(email_report::Column::Status.eq(status))
+            .count(&state.db)
+            .await;
+        if let Ok(n) = reports {
+            metrics::gauge!("tutorscore_email_reports", "status" => status.to_value()).set(n as f64);
+        }
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         recorder().render(),

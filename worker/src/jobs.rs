@@ -231,6 +231,16 @@ pub async fn fail<C: ConnectionTrait>(
     Ok(status)
 }
 
+/// Deletes jobs finished before `before` (the queue keeps a week of history by default).
+pub async fn purge_done<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    let result = Job::delete_many()
+        .filter(job::Column::Status.eq(JobStatus::Done))
+        .filter(job::Column::UpdatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// Puts a dead job back in the queue with a fresh set of attempts (admin action).
 pub async fn retry_dead<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
     let result = Job::update_many()

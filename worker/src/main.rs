@@ -42,8 +42,15 @@ async fn main() -> anyhow::Result<()> {
     }
     let mail = MailService::from_config(cli.mail)?;
     tracing::info!(to = %mail.mailer.describe(), "email reports go out");
-    let worker = Worker::new(db, bus, clock::system(), cli.scoring, cli.worker).with_mail(mail);
+    let worker = Worker::new(db, bus, clock::system(), cli.scoring, cli.worker.clone()).with_mail(mail);
     let shutdown = CancellationToken::new();
+    // Installed before any work, so that every series is recorded from the start.
+    telemetry::prometheus();
+    if let Some(addr) = cli.worker.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!(%addr, "serving /metrics and /healthz");
+        tokio::spawn(telemetry::serve_metrics(listener, shutdown.clone()));
+    }
     let signal = shutdown.clone();
     tokio::spawn(async move {
         signals::shutdown_signal().await;

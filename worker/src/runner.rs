@@ -44,6 +44,13 @@ pub struct WorkerConfig {
     /// Seconds between recomputes of every tutor (scores decay as sessions age out of windows).
     #[arg(long, env = "RECOMPUTE_INTERVAL_SECONDS", default_value_t = 3600)]
     pub recompute_interval_seconds: i64,
+    /// Days finished jobs are kept (for inspection) before the periodic run deletes them.
+    #[arg(long, env = "JOB_RETENTION_DAYS", default_value_t = 7)]
+    pub job_retention_days: i64,
+    /// Address of the worker process's own `/metrics` and `/healthz` (e.g. `0.0.0.0:9091`);
+    /// unset: none. The api serves the metrics of an in-process worker itself.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 impl Default for WorkerConfig {
@@ -54,6 +61,8 @@ impl Default for WorkerConfig {
             lease_seconds: 120,
             max_attempts: 8,
             recompute_interval_seconds: 3600,
+            job_retention_days: 7,
+            metrics_addr: None,
         }
     }
 }
@@ -182,6 +191,7 @@ impl Worker {
                 mail: self.mail.as_ref().map(|m| &m.config),
                 sessions: &sessions,
             };
+            let started = std::time::Instant::now();
             let result = recompute::recompute_tutor(
                 &self.db,
                 tutor_id,
@@ -192,9 +202,11 @@ impl Worker {
                 &effects,
             )
             .await;
+            metrics::histogram!("tutorscore_recompute_seconds").record(started.elapsed().as_secs_f64());
             match result {
                 Ok(Some(recomputed)) => {
                     outcome.tutors_recomputed += 1;
+                    metrics::counter!("tutorscore_recomputes_total").increment(1);
                     for event in recomputed.events() {
                         if let Err(e) = self.bus.publish(event).await {
                             tracing::warn!(error = %e, %tutor_id, "publishing an event failed; subscribers resync on the next one");
@@ -217,6 +229,7 @@ impl Worker {
             match result {
                 Ok(()) => outcome.emails += 1,
                 Err(error) => {
+                    metrics::counter!("tutorscore_emails_total", "outcome" => "retry").increment(1);
                     let status =
                         jobs::fail(&self.db, job, &error, &self.retry_policy(), self.clock.now()).await?;
                     outcome.failed += 1;
@@ -291,6 +304,10 @@ impl Worker {
             .await?;
         jobs::enqueue_recompute(&txn, ids, now).await?;
         jobs::complete(&txn, &[job.id], &self.id, now).await?;
+        let purged = jobs::purge_done(&txn, now - TimeDelta::days(self.config.job_retention_days)).await?;
+        if purged > 0 {
+            tracing::info!(purged, "deleted finished jobs past their retention");
+        }
         let next = now + TimeDelta::seconds(self.config.recompute_interval_seconds);
         jobs::ensure_scheduled(&txn, JobKind::RecomputeAll, next, now).await?;
         txn.commit().await

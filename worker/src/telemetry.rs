@@ -26,3 +26,50 @@ pub fn init(format: LogFormat) {
             .try_init(),
     };
 }
+
+/// The process-wide Prometheus recorder: every `metrics::counter!`/`histogram!` of the process
+/// ends up here (installed on first use).
+pub fn prometheus() -> &'static metrics_exporter_prometheus::PrometheusHandle {
+    use std::sync::OnceLock;
+    static HANDLE: OnceLock<metrics_exporter_prometheus::PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .set_buckets(&[
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ])
+            .expect("valid buckets")
+            .install_recorder()
+            .expect("the only Prometheus recorder of the process")
+    })
+}
+
+/// Serves `GET /metrics` (Prometheus text) and `GET /healthz` for a process without an HTTP
+/// server of its own (the worker), until `shutdown` is cancelled. A deliberately tiny HTTP/1.1
+/// responder: one request per connection, no keep-alive.
+pub async fn serve_metrics(listener: tokio::net::TcpListener, shutdown: tokio_util::sync::CancellationToken) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = shutdown.cancelled() => return,
+        };
+        let Ok((mut stream, _)) = accepted else { continue };
+        tokio::spawn(async move {
+            let mut request = [0u8; 1024];
+            let read =
+                tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut request)).await;
+            let Ok(Ok(n)) = read else { return };
+            let line = String::from_utf8_lossy(&request[..n]);
+            let (status, body) = match line.split_whitespace().nth(1) {
+                Some("/metrics") => ("200 OK", prometheus().render()),
+                Some("/healthz") => ("200 OK", "{\"status\":\"ok\"}\n".to_owned()),
+                _ => ("404 Not Found", "not found\n".to_owned()),
+            };
+            let response = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+        });
+    }
+}

@@ -325,10 +325,17 @@ async fn a_key_over_its_rate_gets_429_with_retry_after() {
 }
 
 #[tokio::test]
-async fn graphiql_metrics_and_the_dashboard_fallback_are_served() {
-    let app = spawn_app_with(|c| c.run_worker = false).await;
+async fn graphiql_and_metrics_are_served() {
+    let app = spawn_app_with(|c| c.run_worker = true).await;
     app.tutor("m-1", "M").await;
     app.record(completed("m-s", "m-1", 1)).await;
+    app.graphql("{ nope }", json!({})).await;
+    let mut socket = crate::helpers::WsClient::connect(&app.ws_url(), "graphql-transport-ws").await;
+    socket.init(json!({})).await;
+    socket
+        .send(json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { riskLevelChanged { snapshot } }" } }))
+        .await;
+    socket.next().await.unwrap();
     let page = app
         .client
         .get(format!("{}/graphiql", app.address))
@@ -337,6 +344,35 @@ async fn graphiql_metrics_and_the_dashboard_fallback_are_served() {
         .unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    let series = [
+        "tutorscore_graphql_requests_total",
+        "tutorscore_graphql_request_seconds_bucket",
+        "tutorscore_graphql_errors_total{code=\"GRAPHQL_VALIDATION_FAILED\"}",
+        "tutorscore_websockets_open",
+        "tutorscore_subscriptions_active",
+        "tutorscore_job_queue_depth",
+        "tutorscore_job_oldest_age_seconds",
+        "tutorscore_jobs_dead",
+        "tutorscore_recompute_seconds",
+        "tutorscore_email_reports{status=\"sent\"}",
+        "tutorscore_sql_statements_total",
+        "tutorscore_sql_statement_seconds",
+    ];
+    for _ in 0..50 {
+        let metrics = app
+            .client
+            .get(format!("{}/metrics", app.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if series.iter().all(|s| metrics.contains(s)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let metrics = app
         .client
         .get(format!("{}/metrics", app.address))
@@ -346,14 +382,8 @@ async fn graphiql_metrics_and_the_dashboard_fallback_are_served() {
         .text()
         .await
         .unwrap();
-    for series in [
-        "tutorscore_graphql_requests_total",
-        "tutorscore_graphql_request_seconds",
-        "tutorscore_job_queue_depth",
-        "tutorscore_sql_statements_total",
-    ] {
-        assert!(metrics.contains(series), "{series} missing from /metrics");
-    }
+    let missing: Vec<_> = series.iter().filter(|s| !metrics.contains(*s)).collect();
+    panic!("missing from /metrics: {missing:?}");
 }
 
 #[test]

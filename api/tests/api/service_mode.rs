@@ -466,3 +466,42 @@ async fn service_mode_processes_starting_together_on_an_empty_database_migrate_o
         );
     }
 }
+
+#[tokio::test]
+async fn service_mode_a_worker_serves_its_own_metrics_and_health() {
+    require_postgres();
+    let database = TestDatabase::migrated().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let deployment = Deployment::new(&database).with("METRICS_ADDR", &format!("127.0.0.1:{port}"));
+    let (api, _worker) = (deployment.api().await, deployment.worker().await);
+    let client = reqwest::Client::new();
+    create_tutor(&client, &api, "metrics-1").await;
+    graphql(
+        &client,
+        &api,
+        "mutation($i: RecordSessionInput!) { recordSession(input: $i) { outcome } }",
+        json!({ "i": session(1, "metrics-1") }),
+    )
+    .await;
+    until_drained(&database.db, Duration::from_secs(30)).await;
+    let health = client
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let metrics = client
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("tutorscore_recompute_seconds"), "{metrics}");
+    assert!(metrics.contains("tutorscore_recomputes_total 1"), "{metrics}");
+}

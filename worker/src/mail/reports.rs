@@ -268,10 +268,12 @@ pub async fn send<C: ConnectionTrait>(
     match mailer.send(message).await {
         Ok(()) => {
             record(db, report.id, Some(EmailStatus::Sent), None, now).await?;
+            metrics::counter!("tutorscore_emails_total", "outcome" => "sent").increment(1);
             Ok(SendOutcome::Sent)
         }
         Err(DeliveryError::Permanent(error)) => {
             record(db, report.id, Some(EmailStatus::Failed), Some(&error), now).await?;
+            metrics::counter!("tutorscore_emails_total", "outcome" => "failed").increment(1);
             Ok(SendOutcome::Failed(error))
         }
         Err(DeliveryError::Transient(error)) => {
