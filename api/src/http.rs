@@ -20,7 +20,6 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::{Html, IntoResponse, Response as HttpResponse},
 };
-use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::{
@@ -97,11 +96,12 @@ async fn execute_http(
     query: Option<String>,
     body: Bytes,
 ) -> HttpResponse {
-    let request_id = Uuid::new_v4().to_string();
-    let span = tracing::info_span!("graphql", request_id = %request_id);
-    execute_traced(endpoint, method, headers, query, body, request_id)
-        .instrument(span)
-        .await
+    // Set by the request-id layer for every request; the fallback only serves direct calls.
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
+    execute_traced(endpoint, method, headers, query, body, request_id).await
 }
 
 async fn execute_traced(
@@ -170,10 +170,10 @@ async fn execute_traced(
         })
         .collect();
     metrics::record_request(&operation, kind, started.elapsed(), &codes);
-    respond(&headers, response, &request_id)
+    respond(&headers, response)
 }
 
-fn respond(headers: &HeaderMap, response: Response, request_id: &str) -> HttpResponse {
+fn respond(headers: &HeaderMap, response: Response) -> HttpResponse {
     let accepts_graphql_response = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -191,11 +191,7 @@ fn respond(headers: &HeaderMap, response: Response, request_id: &str) -> HttpRes
         "application/json"
     };
     let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{}".to_vec());
-    let mut http = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
-    if let Ok(id) = HeaderValue::from_str(request_id) {
-        http.headers_mut().insert("x-request-id", id);
-    }
-    http
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 type Rejection = (StatusCode, &'static str, String);

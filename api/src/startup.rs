@@ -5,13 +5,16 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
+use axum::http::HeaderName;
 use axum::{Router, extract::DefaultBodyLimit, routing::get};
 use entity::prelude::Tutor;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
 use tower_http::{
     limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::{ServeDir, ServeFile},
     trace::TraceLayer,
 };
@@ -31,6 +34,8 @@ use crate::{
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// The in-process worker, awaited at shutdown so that its current step finishes.
+    worker: Option<tokio::task::JoinHandle<()>>,
     /// The state, for tests that want to look behind the API.
     pub state: AppState,
 }
@@ -81,7 +86,7 @@ impl Application {
             metrics,
             shutdown,
         };
-        if state.config.run_worker {
+        let worker = if state.config.run_worker {
             let worker = Worker::new(
                 state.db.clone(),
                 state.bus.clone(),
@@ -90,12 +95,15 @@ impl Application {
                 state.config.worker.clone(),
             )
             .with_mail(MailService::from_config(state.config.mail.clone())?);
-            tokio::spawn(worker.run(state.shutdown.clone()));
-        }
+            Some(tokio::spawn(worker.run(state.shutdown.clone())))
+        } else {
+            None
+        };
         let router = router(state.clone());
         Ok(Self {
             listener,
             router,
+            worker,
             state,
         })
     }
@@ -117,7 +125,11 @@ impl Application {
         };
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
-            .await
+            .await?;
+        if let Some(worker) = self.worker {
+            let _ = worker.await;
+        }
+        Ok(())
     }
 }
 
@@ -143,5 +155,17 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body));
-    api.fallback_service(spa).layer(TraceLayer::new_for_http())
+    // Every request gets an id (kept from `x-request-id` when the caller sent one): it is on
+    // every log line of the request, in GraphQL errors, and in the response header.
+    let request_id = HeaderName::from_static("x-request-id");
+    let traced = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+        tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+    });
+    api.fallback_service(spa).layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(traced)
+            .layer(PropagateRequestIdLayer::new(request_id)),
+    )
 }

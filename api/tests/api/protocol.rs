@@ -386,6 +386,35 @@ async fn graphiql_and_metrics_are_served() {
     panic!("missing from /metrics: {missing:?}");
 }
 
+#[tokio::test]
+async fn every_response_carries_a_request_id_that_errors_repeat() {
+    let app = spawn_app_with(|c| c.run_worker = false).await;
+    let url = format!("{}/graphql", app.address);
+    let response = app
+        .client
+        .post(&url)
+        .json(&json!({ "query": "{ nope }" }))
+        .send()
+        .await
+        .unwrap();
+    let header = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], header.as_str());
+    assert!(uuid::Uuid::parse_str(&header).is_ok());
+    // A caller's own id is kept end to end.
+    let response = app
+        .client
+        .post(&url)
+        .header("x-request-id", "trace-42")
+        .json(&json!({ "query": "{ nope }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-42");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], "trace-42");
+}
+
 #[test]
 fn schema_graphql_matches_the_schema_the_server_exposes() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql");
