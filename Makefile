@@ -1,5 +1,5 @@
 # The two commands of the README's quick start, plus the pieces they are made of.
-.PHONY: run test lint schema
+.PHONY: run test lint schema bench
 
 # Build everything and run it on the embedded default (SQLite, in-process worker).
 run:
@@ -13,3 +13,23 @@ test:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+
+# The benchmark harness, in release mode: it starts the system itself (embedded: SQLite;
+# service: Postgres + Redis + worker processes), loads data with the real generator, measures
+# and prints tables, and writes bench-results/<mode>-<scale>-<timestamp>.json. Examples:
+#   make bench
+#   make bench MODE=service SCALE=large
+#   make bench MODE=service SCENARIOS=ingest,e2e DURATION=5 WORKERS=2
+# 10,000 WebSockets need as many open files in the bench and in the api it spawns: the limit
+# is raised to 65536 (or to the hard limit) for both.
+MODE ?= embedded
+SCALE ?= small
+DURATION ?= 10
+SCENARIOS ?= ingest,e2e,fanout,reads,recompute
+WORKERS ?= 1
+BENCH_ARGS ?=
+bench:
+	cargo build --release -p api -p worker --bins --examples
+	ulimit -n 65536 2>/dev/null || ulimit -n "$$(ulimit -Hn)"; \
+	  "$${CARGO_TARGET_DIR:-target}/release/examples/bench" --mode $(MODE) --scale $(SCALE) \
+	  --duration $(DURATION) --scenarios $(SCENARIOS) --workers $(WORKERS) $(BENCH_ARGS)

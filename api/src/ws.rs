@@ -33,11 +33,18 @@ enum Protocol {
     LegacyWs,
 }
 
+/// Socket buffers per connection. The library's defaults (128 KiB each way) would cost a
+/// dashboard's idle connection about 150 KB; GraphQL messages are small, and the buffers
+/// still grow for a large one (up to `WS_MAX_MESSAGE_BYTES`).
+const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
+
 /// Accepts the upgrade with the sub-protocol the client offered.
 pub fn upgrade(endpoint: Endpoint, upgrade: WebSocketUpgrade) -> HttpResponse {
     let max = endpoint.state.config.limits.ws_max_message_bytes;
     upgrade
         .protocols(["graphql-transport-ws", "graphql-ws"])
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| serve(endpoint, socket))

@@ -9,7 +9,8 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use chrono::Duration as TimeDelta;
 use clap::Args;
 use entity::{JobKind, JobStatus, job, prelude::*, tutor};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use futures::StreamExt;
+use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -32,6 +33,9 @@ pub struct WorkerConfig {
     /// Jobs claimed per step.
     #[arg(long, env = "WORKER_BATCH_SIZE", default_value_t = 200)]
     pub batch_size: u64,
+    /// Tutors recomputed at once within a step (Postgres; SQLite has one writer, so one).
+    #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 4)]
+    pub concurrency: usize,
     /// Longest wait between polls of the job table when idle, in milliseconds.
     #[arg(long, env = "WORKER_POLL_INTERVAL_MS", default_value_t = 1000)]
     pub poll_interval_ms: u64,
@@ -57,6 +61,7 @@ impl Default for WorkerConfig {
     fn default() -> Self {
         Self {
             batch_size: 200,
+            concurrency: 4,
             poll_interval_ms: 1000,
             lease_seconds: 120,
             max_attempts: 8,
@@ -185,43 +190,31 @@ impl Worker {
             }
         }
 
-        for (tutor_id, (tutor_jobs, sessions)) in by_tutor {
-            let ids: Vec<i64> = tutor_jobs.iter().map(|j| j.id).collect();
-            let effects = Effects {
-                mail: self.mail.as_ref().map(|m| &m.config),
-                sessions: &sessions,
-            };
-            let started = std::time::Instant::now();
-            let result = recompute::recompute_tutor(
-                &self.db,
-                tutor_id,
-                &ids,
-                &self.id,
-                self.clock.as_ref(),
-                &self.scoring,
-                &effects,
-            )
-            .await;
-            metrics::histogram!("tutorscore_recompute_seconds").record(started.elapsed().as_secs_f64());
+        // Tutors are independent (each recompute locks its own tutor): several at once keep
+        // the database busy while one waits on a round trip.
+        let concurrency = match self.db.get_database_backend() {
+            DbBackend::Sqlite => 1,
+            _ => self.config.concurrency.max(1),
+        };
+        let mut recomputes = futures::stream::iter(by_tutor)
+            .map(|(tutor_id, (tutor_jobs, sessions))| async move {
+                let result = self.recompute_one(tutor_id, &tutor_jobs, &sessions).await;
+                (tutor_jobs, result)
+            })
+            .buffer_unordered(concurrency);
+        while let Some((tutor_jobs, result)) = recomputes.next().await {
             match result {
-                Ok(Some(recomputed)) => {
-                    outcome.tutors_recomputed += 1;
-                    metrics::counter!("tutorscore_recomputes_total").increment(1);
-                    for event in recomputed.events() {
-                        if let Err(e) = self.bus.publish(event).await {
-                            tracing::warn!(error = %e, %tutor_id, "publishing an event failed; subscribers resync on the next one");
-                        }
-                    }
-                }
-                Ok(None) => tracing::info!(%tutor_id, "tutor no longer exists; recompute skipped"),
+                Ok(true) => outcome.tutors_recomputed += 1,
+                Ok(false) => {}
                 Err(e) => {
-                    tracing::warn!(error = %e, %tutor_id, "recompute failed; will retry");
+                    tracing::warn!(error = %e, "recompute failed; will retry");
                     for job in &tutor_jobs {
                         self.record_failure(job, &e.to_string(), &mut outcome).await?;
                     }
                 }
             }
         }
+        drop(recomputes);
 
         // Emails go out concurrently: one slow mail server must not hold the others up.
         let sends = emails.iter().map(|job| self.send_email(job));
@@ -243,6 +236,48 @@ impl Worker {
             }
         }
         Ok(outcome)
+    }
+
+    /// Recomputes one tutor for the jobs that asked for it and publishes the events once
+    /// committed; `Ok(false)` when the tutor no longer exists.
+    async fn recompute_one(
+        &self,
+        tutor_id: Uuid,
+        jobs: &[job::Model],
+        sessions: &[Uuid],
+    ) -> Result<bool, DbErr> {
+        let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
+        let effects = Effects {
+            mail: self.mail.as_ref().map(|m| &m.config),
+            sessions,
+        };
+        let started = std::time::Instant::now();
+        let result = recompute::recompute_tutor(
+            &self.db,
+            tutor_id,
+            &ids,
+            &self.id,
+            self.clock.as_ref(),
+            &self.scoring,
+            &effects,
+        )
+        .await;
+        metrics::histogram!("tutorscore_recompute_seconds").record(started.elapsed().as_secs_f64());
+        match result? {
+            Some(recomputed) => {
+                metrics::counter!("tutorscore_recomputes_total").increment(1);
+                for event in recomputed.events() {
+                    if let Err(e) = self.bus.publish(event).await {
+                        tracing::warn!(error = %e, %tutor_id, "publishing an event failed; subscribers resync on the next one");
+                    }
+                }
+                Ok(true)
+            }
+            None => {
+                tracing::info!(%tutor_id, "tutor no longer exists; recompute skipped");
+                Ok(false)
+            }
+        }
     }
 
     /// Sends one email job; `Err` means "retry later" (the message says why).

@@ -65,6 +65,7 @@ pub async fn record_sessions(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<ApiResult<Recorded>>> {
     let txn = db::begin_write(conn).await?;
+    lock_tutors(&txn, items.iter().filter_map(|i| i.as_ref().ok())).await?;
     let mut results = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let valid = match item {
@@ -90,6 +91,39 @@ pub async fn record_sessions(
     let stored: Vec<Recorded> = results.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
     after_commit(bus, &stored).await;
     Ok(results)
+}
+
+/// Locks every tutor a batch names, in id order, before any item is written. Each item locks
+/// its tutor and the locks are held until the batch commits: taken in the items' order, two
+/// batches naming the same tutors in different orders would deadlock.
+async fn lock_tutors<'a, C: ConnectionTrait>(
+    txn: &C,
+    items: impl Iterator<Item = &'a ValidSession>,
+) -> Result<(), DbErr> {
+    let (mut ids, mut external_ids) = (Vec::new(), Vec::new());
+    for item in items {
+        match &item.tutor {
+            TutorRef::Id(id) => ids.push(*id),
+            TutorRef::ExternalId(external) => external_ids.push(external.clone()),
+        }
+    }
+    if ids.is_empty() && external_ids.is_empty() {
+        return Ok(());
+    }
+    Tutor::find()
+        .select_only()
+        .column(tutor::Column::Id)
+        .filter(
+            tutor::Column::Id
+                .is_in(ids)
+                .or(tutor::Column::ExternalId.is_in(external_ids)),
+        )
+        .order_by_asc(tutor::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<Uuid>()
+        .all(txn)
+        .await?;
+    Ok(())
 }
 
 /// A concurrent insert of the same new external id makes one of two writers fail on the
@@ -211,7 +245,7 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
         Some(r) => Some(insert_reschedule(txn, &session, r, now).await?),
         None => None,
     };
-    mark_first_sessions(txn, tutor.id, &session.student_ref).await?;
+    let first = mark_first_sessions(txn, tutor.id, &session.student_ref).await?;
     // The session's tutor is recomputed with this session (it gets its report); a tutor the
     // session was moved away from is recomputed too.
     let mut recomputes = vec![RecomputeTutor {
@@ -225,11 +259,11 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
         });
     }
     jobs::enqueue_recomputes(txn, recomputes, now).await?;
-    // Read back: is_first_session may have changed above.
-    let session = Session::find_by_id(session.id)
-        .one(txn)
-        .await?
-        .expect("stored in this transaction");
+    // The one column the update above may have changed in this row.
+    let session = session::Model {
+        is_first_session: first == Some(session.id),
+        ..session
+    };
     Ok(Recorded {
         session,
         reschedule,
@@ -300,12 +334,12 @@ async fn insert_reschedule<C: ConnectionTrait>(
 }
 
 /// Re-derives `is_first_session` for one tutor-student pair: only the earliest session is the
-/// first (sessions may arrive out of order, e.g. in a backfill).
+/// first (sessions may arrive out of order, e.g. in a backfill). Returns the first's id.
 async fn mark_first_sessions<C: ConnectionTrait>(
     db: &C,
     tutor_id: Uuid,
     student_ref: &str,
-) -> Result<(), DbErr> {
+) -> Result<Option<Uuid>, DbErr> {
     let first: Option<Uuid> = Session::find()
         .select_only()
         .column(session::Column::Id)
@@ -316,7 +350,7 @@ async fn mark_first_sessions<C: ConnectionTrait>(
         .into_tuple()
         .one(db)
         .await?;
-    let Some(first) = first else { return Ok(()) };
+    let Some(first) = first else { return Ok(None) };
     // Only rows whose flag changes are written: usually just the new session.
     let is_first = Expr::col(session::Column::Id).eq(first);
     Session::update_many()
@@ -326,7 +360,7 @@ async fn mark_first_sessions<C: ConnectionTrait>(
         .filter(Expr::col(session::Column::IsFirstSession).ne(is_first))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(Some(first))
 }
 
 /// A tutor as the integrator describes it.

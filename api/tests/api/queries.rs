@@ -407,8 +407,9 @@ async fn a_page_of_100_tutors_with_scores_runs_a_fixed_number_of_statements() {
             .iter()
             .all(|e| e["node"]["score"]["qualityScore"].is_number())
     );
+    // The page's ids in sort order, their rows with scores, the total count.
     assert!(
-        statements <= 2,
+        statements <= 3,
         "100 tutors with scores took {statements} statements"
     );
 

@@ -407,6 +407,34 @@ async fn twenty_concurrent_recordings_all_succeed() {
     assert_eq!(Session::find().count(&app.state.db).await.unwrap(), 20);
 }
 
+/// Batches naming the same tutors in different orders: each item locks its tutor until the
+/// batch commits, so without a common lock order they would deadlock (Postgres aborts one).
+#[tokio::test]
+async fn concurrent_batches_over_the_same_tutors_in_different_orders_all_succeed() {
+    let app = no_worker().await;
+    let tutors = ["t-o1", "t-o2", "t-o3", "t-o4"];
+    for t in tutors {
+        app.tutor(t, t).await;
+    }
+    let query =
+        "mutation($i: [RecordSessionInput!]!) { recordSessions(inputs: $i) { outcome error { message } } }";
+    let batches = (0..8).map(|b| {
+        let inputs: Vec<Value> = (0..tutors.len())
+            .map(|i| {
+                let tutor = tutors[(b + if b % 2 == 0 { i } else { tutors.len() - i }) % tutors.len()];
+                completed(&format!("o-{b}-{i}"), tutor, 1 + i as i64)
+            })
+            .collect();
+        app.graphql(query, json!({ "i": inputs }))
+    });
+    for body in futures::future::join_all(batches).await {
+        for item in body["data"]["recordSessions"].as_array().expect("results") {
+            assert_eq!(item["outcome"], "STORED", "{body}");
+        }
+    }
+    assert_eq!(Session::find().count(&app.state.db).await.unwrap(), 32);
+}
+
 #[tokio::test]
 async fn recorded_sessions_are_scored_by_the_in_process_worker() {
     let app = spawn_app().await;
