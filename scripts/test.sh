@@ -40,4 +40,8 @@ echo "==> Deployment files: compose.yaml, Dockerfile and deploy/ (validated with
 ./scripts/check-compose.sh
 ran+=("deployment-files")
 
+echo "==> Fuzz targets: request parsing and input validation, ${FUZZ_SECONDS:-30} s each"
+./scripts/fuzz.sh
+ran+=("fuzz")
+
 echo "==> All tests passed. Backends and suites run: ${ran[*]}"

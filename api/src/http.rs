@@ -238,7 +238,7 @@ fn parse_request(
 }
 
 /// The operation's name (or "anonymous") and kind, for metrics and the GET rule.
-fn operation_of(request: &Request) -> (String, &'static str) {
+pub fn operation_of(request: &Request) -> (String, &'static str) {
     let Ok(document) = parse_query(&request.query) else {
         return ("invalid".into(), "invalid");
     };
