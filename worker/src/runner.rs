@@ -214,7 +214,6 @@ impl Worker {
                 }
             }
         }
-        drop(recomputes);
 
         // Emails go out concurrently: one slow mail server must not hold the others up.
         let sends = emails.iter().map(|job| self.send_email(job));
