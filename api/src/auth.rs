@@ -18,13 +18,20 @@ pub enum Role {
     Admin,
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Role {
+    /// The role's name, as written in `API_KEYS`.
+    pub fn name(self) -> &'static str {
+        match self {
             Role::Viewer => "viewer",
             Role::Ingest => "ingest",
             Role::Admin => "admin",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -165,7 +172,7 @@ impl async_graphql::Guard for RoleGuard {
         if caller.allows(self.0) {
             Ok(())
         } else {
-            Err(crate::error::ApiError::Forbidden(self.0).into())
+            Err(crate::error::ApiError::Forbidden(self.0.name()).into())
         }
     }
 }

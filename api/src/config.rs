@@ -3,7 +3,12 @@
 use std::net::SocketAddr;
 
 use clap::Args;
-use worker::{config::CoreConfig, mail::MailConfig, runner::WorkerConfig, scoring::ScoringConfig};
+use worker::{
+    config::{CoreConfig, Secret, defaults},
+    mail::MailConfig,
+    runner::WorkerConfig,
+    scoring::ScoringConfig,
+};
 
 /// Everything the api process reads from the environment.
 #[derive(Debug, Clone, Args)]
@@ -27,7 +32,7 @@ pub struct ApiConfig {
     /// API keys: comma-separated `role:key` or `role:sha256:<hex>` (roles: viewer, ingest,
     /// admin). Empty: the api runs open, on a loopback address only.
     #[arg(long, env = "API_KEYS", default_value = "", hide_env_values = true)]
-    pub api_keys: String,
+    pub api_keys: Secret,
 
     /// Directory of the built dashboard, served at `/`.
     #[arg(long, env = "DASHBOARD_DIR", default_value = "frontend/dist")]
@@ -89,47 +94,37 @@ pub struct LimitsConfig {
 
 impl Default for LimitsConfig {
     fn default() -> Self {
-        Self {
-            max_depth: 12,
-            max_complexity: 5000,
-            max_aliases: 30,
-            max_page_size: 100,
-            max_body_bytes: 1024 * 1024,
-            query_timeout_seconds: 10,
-            introspection: true,
-            ws_init_timeout_seconds: 10,
-            ws_max_subscriptions: 100,
-            ws_max_message_bytes: 64 * 1024,
-            rate_limit_per_minute: 6000,
-            ws_keepalive_seconds: 15,
-        }
+        defaults()
     }
 }
 
 impl ApiConfig {
     /// Defaults for tests: a given database, port 0 on loopback, no demo data, in-process
-    /// worker and events, no keys.
+    /// worker and events, no keys, no email.
     pub fn for_tests(database_url: &str) -> Self {
-        Self {
-            core: CoreConfig {
-                database_url: database_url.to_owned(),
-                database_max_connections: 5,
-                redis_url: None,
-                redis_prefix: "tutorscore".into(),
-                log_format: worker::config::LogFormat::Text,
-            },
-            listen_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            demo_data: false,
-            run_worker: true,
-            api_keys: String::new(),
-            dashboard_dir: "frontend/dist".into(),
-            limits: LimitsConfig::default(),
-            worker: WorkerConfig::default(),
-            scoring: ScoringConfig::default(),
-            mail: MailConfig {
-                to: Vec::new(),
-                ..MailConfig::default()
-            },
+        let mut config: Self = defaults();
+        config.core.database_url = database_url.into();
+        config.core.database_max_connections = 5;
+        config.listen_addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.demo_data = false;
+        config.mail.to = Vec::new();
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_show_in_the_configurations_debug_output() {
+        let mut config = ApiConfig::for_tests("postgres://app:db-password-1@db/tutorscore");
+        config.api_keys = "admin:key-that-must-not-leak,viewer:sha256:00".into();
+        config.core.redis_url = Some("redis://:redis-password-2@cache:6379".into());
+        config.mail.smtp_url = Some("smtps://mailer:smtp-password-3@mail:465".into());
+        let shown = format!("{config:?}");
+        for secret in ["db-password-1", "key-that-must-not-leak", "redis-password-2", "smtp-password-3"] {
+            assert!(!shown.contains(secret), "{secret} leaked into {shown}");
         }
     }
 }

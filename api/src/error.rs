@@ -3,8 +3,7 @@
 
 use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
-
-use crate::auth::Role;
+use worker::error::DomainError;
 
 /// Everything that can go wrong in a request, as the client should see it.
 ///
@@ -19,8 +18,8 @@ pub enum ApiError {
     NotFound(String),
     /// No valid API key was presented.
     Unauthenticated,
-    /// The key's role does not allow the operation.
-    Forbidden(Role),
+    /// The caller's role does not allow the operation; names the role it needs.
+    Forbidden(&'static str),
     /// Too many requests for this key.
     RateLimited { retry_after_seconds: u64 },
     /// A dependency (the database) is down or overloaded.
@@ -99,6 +98,16 @@ impl From<DbErr> for ApiError {
             ApiError::ServiceUnavailable
         } else {
             ApiError::Internal(err.into())
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Invalid { field, rule } => ApiError::BadUserInput { field, message: rule },
+            DomainError::NotFound(what) => ApiError::NotFound(what),
+            DomainError::Database(e) => e.into(),
         }
     }
 }

@@ -1,8 +1,14 @@
-//! `/healthz` (the process is alive) and `/readyz` (its dependencies answer).
+//! `/healthz` (the process is alive), `/readyz` (its dependencies answer) and `/metrics`
+//! (Prometheus text, with the queue's gauges read at scrape time).
 
 use std::time::Duration;
 
-use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -61,4 +67,13 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body))
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    worker::telemetry::record_queue_gauges(&state.db, state.clock.now()).await;
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::metrics::render(),
+    )
 }

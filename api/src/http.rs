@@ -25,17 +25,10 @@ use uuid::Uuid;
 use crate::{
     auth::{self, Caller},
     error::ApiError,
-    graphql::{AppSchema, limits::finish_errors},
+    graphql::{Endpoint, limits::finish_errors},
     metrics,
     state::AppState,
 };
-
-/// What handlers need: the state and the built schema.
-#[derive(Clone)]
-pub struct Endpoint {
-    pub state: AppState,
-    pub schema: AppSchema,
-}
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 

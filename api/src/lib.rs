@@ -6,9 +6,8 @@
 //! - [`startup`]: build (bind, connect, migrate, seed, start the worker) and run the server;
 //! - [`state`]: the shared application state;
 //! - [`http`] and [`ws`]: the GraphQL endpoint over HTTP and over WebSocket;
-//! - [`graphql`]: the schema (types and resolvers, which call the services below);
-//! - [`ingest`]: validating and storing sessions and tutors;
-//! - [`read`]: the read services behind the queries;
+//! - [`graphql`]: the schema, one module per area (types and resolvers, which call the core
+//!   crate's services: the api holds no domain rules and builds no queries of its own);
 //! - [`auth`], [`rate_limit`]: API keys, roles and per-key rate limits;
 //! - [`error`]: the error type and its client-visible codes;
 //! - [`health`], [`metrics`]: liveness, readiness and Prometheus metrics.
@@ -19,10 +18,8 @@ pub mod error;
 pub mod graphql;
 pub mod health;
 pub mod http;
-pub mod ingest;
 pub mod metrics;
 pub mod rate_limit;
-pub mod read;
 pub mod startup;
 pub mod state;
 pub mod ws;

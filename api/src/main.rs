@@ -44,7 +44,8 @@ async fn main() -> anyhow::Result<()> {
         Command::DemoData { core, options } => {
             telemetry::init(core.log_format);
             let db =
-                worker::db::connect_and_migrate(&core.database_url, core.database_max_connections).await?;
+                worker::db::connect_and_migrate(core.database_url.expose(), core.database_max_connections)
+                    .await?;
             let summary = demo::generate(&db, &options, clock::system().now()).await?;
             print!("{}", summary.report());
             Ok(())

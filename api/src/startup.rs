@@ -21,12 +21,7 @@ use tower_http::{
 use worker::{clock::SharedClock, demo, events, mail::MailService, runner::Worker};
 
 use crate::{
-    auth::ApiKeys,
-    config::ApiConfig,
-    graphql, health,
-    http::{self, Endpoint},
-    metrics::{self, Metrics},
-    rate_limit::RateLimiter,
+    auth::ApiKeys, config::ApiConfig, graphql, health, http, metrics::Metrics, rate_limit::RateLimiter,
     state::AppState,
 };
 
@@ -44,7 +39,7 @@ impl Application {
     /// Binds, connects, migrates, seeds demo data (when enabled and the database is empty) and
     /// starts the in-process worker (when enabled).
     pub async fn build(config: ApiConfig, clock: SharedClock) -> anyhow::Result<Self> {
-        let keys = ApiKeys::parse(&config.api_keys)?;
+        let keys = ApiKeys::parse(config.api_keys.expose())?;
         if keys.is_empty() && !config.listen_addr.ip().is_loopback() {
             anyhow::bail!(
                 "refusing to listen on {} without API keys: set API_KEYS or use a loopback address",
@@ -61,13 +56,19 @@ impl Application {
             );
         }
         let metrics = Arc::new(Metrics::default());
-        let mut db =
-            worker::db::connect_and_migrate(&config.core.database_url, config.core.database_max_connections)
-                .await?;
+        let mut db = worker::db::connect_and_migrate(
+            config.core.database_url.expose(),
+            config.core.database_max_connections,
+        )
+        .await?;
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
         if config.demo_data && Tutor::find().count(&db).await? == 0 {
-            let summary = demo::generate(&db, &demo::DemoOptions::default(), clock.now()).await?;
+            let options = demo::DemoOptions {
+                quiet: true,
+                ..demo::DemoOptions::default()
+            };
+            let summary = demo::generate(&db, &options, clock.now()).await?;
             tracing::info!(
                 tutors = summary.tutors,
                 sessions = summary.sessions,
@@ -135,10 +136,7 @@ impl Application {
 
 /// Every route of the api.
 pub fn router(state: AppState) -> Router {
-    let endpoint = Endpoint {
-        schema: graphql::build(state.clone()),
-        state: state.clone(),
-    };
+    let endpoint = graphql::endpoint(state.clone());
     let max_body = state.config.limits.max_body_bytes;
     let dashboard = std::path::Path::new(&state.config.dashboard_dir);
     let spa = ServeDir::new(dashboard).fallback(ServeFile::new(dashboard.join("index.html")));
@@ -150,7 +148,7 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .route("/healthz", get(health::healthz))
                 .route("/readyz", get(health::readyz))
-                .route("/metrics", get(metrics::render))
+                .route("/metrics", get(health::metrics))
                 .with_state(state),
         )
         .layer(DefaultBodyLimit::max(max_body))

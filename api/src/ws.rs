@@ -22,8 +22,7 @@ use tokio::{sync::mpsc, task::JoinHandle};
 
 use crate::{
     auth::{self, Caller},
-    graphql::limits::finish_errors,
-    http::Endpoint,
+    graphql::{Endpoint, limits::finish_errors},
 };
 
 /// The two sub-protocols.

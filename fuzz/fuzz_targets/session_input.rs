@@ -2,7 +2,7 @@
 //! without panicking, and what it accepts keeps the rules the database relies on.
 #![no_main]
 
-use api::ingest::input::{RawReschedule, RawSession, validate};
+use worker::sessions::{RawReschedule, RawSession};
 use chrono::{TimeZone, Utc};
 use entity::{RescheduleInitiator, SessionStatus};
 use libfuzzer_sys::{
@@ -54,7 +54,7 @@ fuzz_target!(|input: Input| {
         }),
     };
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
-    if let Ok(valid) = validate("input", &raw, now) {
+    if let Ok(valid) = raw.validate("input", now) {
         assert!(valid.rating.is_none_or(|r| (1..=5).contains(&r)));
         assert_eq!(valid.actual_start.is_some(), valid.actual_end.is_some());
         if let (Some(start), Some(end)) = (valid.actual_start, valid.actual_end) {

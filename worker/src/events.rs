@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
 
-use crate::scoring::{FlagCode, ScoreReport};
+use crate::{
+    config::Secret,
+    scoring::{FlagCode, ScoreReport},
+};
 
 /// The Redis channels of one deployment: `<prefix>:events` carries [`Event`]s as JSON,
 /// `<prefix>:jobs` wakes the workers (the payload is ignored). The prefix (`REDIS_PREFIX`,
@@ -285,7 +288,7 @@ impl EventBus for RedisBus {
 
 /// The bus for this configuration: Redis when `REDIS_URL` is set, in-process otherwise.
 pub fn from_config(config: &crate::config::CoreConfig) -> Result<SharedBus, BusError> {
-    Ok(match config.redis_url.as_deref() {
+    Ok(match config.redis_url.as_ref().map(Secret::expose) {
         Some(url) => RedisBus::start(url, Channels::new(&config.redis_prefix))?,
         None => InProcessBus::new(),
     })

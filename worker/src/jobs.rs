@@ -8,8 +8,8 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{JobKind, JobStatus, job, prelude::Job};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
     sea_query::{Expr, LockBehavior, LockType},
 };
 use serde::{Deserialize, Serialize};
@@ -257,4 +257,50 @@ pub async fn retry_dead<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>)
 
 fn truncate(text: &str, max_chars: usize) -> String {
     text.chars().take(max_chars).collect()
+}
+
+/// Jobs that exhausted their attempts, newest first.
+pub async fn dead<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<job::Model>, DbErr> {
+    Job::find()
+        .filter(job::Column::Status.eq(JobStatus::Dead))
+        .order_by_desc(job::Column::UpdatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// The state of the queue, for the metrics page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueueFigures {
+    /// Jobs queued or running.
+    pub depth: u64,
+    /// Jobs out of attempts.
+    pub dead: u64,
+    /// Seconds the oldest due queued job has waited (0 when none).
+    pub oldest_age_seconds: f64,
+}
+
+/// Reads the queue's figures at `now`.
+pub async fn queue_figures<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<QueueFigures, DbErr> {
+    let depth = Job::find()
+        .filter(job::Column::Status.is_in([JobStatus::Queued, JobStatus::Running]))
+        .count(db)
+        .await?;
+    let dead = Job::find()
+        .filter(job::Column::Status.eq(JobStatus::Dead))
+        .count(db)
+        .await?;
+    let oldest: Option<DateTime<Utc>> = Job::find()
+        .select_only()
+        .column(job::Column::RunAfter)
+        .filter(job::Column::Status.eq(JobStatus::Queued))
+        .order_by_asc(job::Column::RunAfter)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(QueueFigures {
+        depth,
+        dead,
+        oldest_age_seconds: oldest.map_or(0.0, |t| Ord::max((now - t).num_milliseconds(), 0) as f64 / 1000.0),
+    })
 }

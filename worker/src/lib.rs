@@ -1,32 +1,59 @@
-//! The tutorscore worker library: everything that happens after a session is recorded, plus
-//! the pieces every process shares.
+//! The tutorscore core: the domain (validating and storing sessions and tutors, scoring,
+//! email), its storage, and the processes that run it. The api crate on top of it is
+//! transport only (GraphQL, HTTP, WebSocket, auth).
 //!
 //! Layout:
-//! - [`config`]: the environment-driven settings shared by all binaries;
+//!
+//! Domain, one module per area, each with its rules, storage and reads:
+//! - [`sessions`]: the `recordSession` write path (parse, check, store in one transaction)
+//!   and the session reads;
+//! - [`tutors`]: `upsertTutor`, locking a tutor for a write, the tutors list;
+//! - [`scoring`]: the scoring rules, pure functions over plain data;
+//! - [`scores`]: a tutor's score recomputed and stored in one transaction, and read back;
+//! - [`overview`]: the overview's figures;
+//! - [`mail`]: session reports, risk alerts and the daily digest by email;
+//! - [`input`]: the text and time rules every input obeys; [`error`]: the error every
+//!   domain service returns (the field and the rule, or the database's failure).
+//!
+//! Storage:
 //! - [`db`]: opening and migrating the database, write transactions that behave the same on
 //!   SQLite and Postgres;
-//! - [`clock`]: the injected clock;
-//! - [`scoring`]: the scoring rules, pure functions over plain data;
 //! - [`jobs`]: the durable job queue;
-//! - [`recompute`]: one tutor's score from the database, in one transaction;
+//! - [`pagination`]: keyset pages and cursors, for every list.
+//!
+//! Processes:
 //! - [`runner`]: the worker loop around one step;
-//! - [`events`]: events and the bus that carries them (in-process or Redis);
-//! - [`mail`]: session reports, risk alerts and the daily digest by email;
-//! - [`demo`]: the seeded demo data generator;
-//! - [`signals`]: waiting for SIGINT/SIGTERM;
-//! - [`testing`]: fresh databases for tests, on either backend;
-//! - [`telemetry`]: logging setup.
+//! - [`events`]: events and the bus that carries them (in-process or Redis).
+//!
+//! Tools:
+//! - [`config`]: the settings shared by every binary, and secrets kept out of logs;
+//! - [`clock`]: the injected clock; [`signals`]: waiting for SIGINT/SIGTERM;
+//! - [`telemetry`]: logging and metrics setup;
+//! - [`demo`]: the seeded demo data generator; [`testing`]: fresh databases for tests.
 
+// Domain
+pub mod error;
+pub mod input;
+pub mod mail;
+pub mod overview;
+pub mod scores;
+pub mod scoring;
+pub mod sessions;
+pub mod tutors;
+
+// Storage
+pub mod db;
+pub mod jobs;
+pub mod pagination;
+
+// Processes
+pub mod events;
+pub mod runner;
+
+// Tools
 pub mod clock;
 pub mod config;
-pub mod db;
 pub mod demo;
-pub mod events;
-pub mod jobs;
-pub mod mail;
-pub mod recompute;
-pub mod runner;
-pub mod scoring;
 pub mod signals;
 pub mod telemetry;
 pub mod testing;

@@ -33,7 +33,8 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     telemetry::init(cli.core.log_format);
     let db =
-        worker::db::connect_and_migrate(&cli.core.database_url, cli.core.database_max_connections).await?;
+        worker::db::connect_and_migrate(cli.core.database_url.expose(), cli.core.database_max_connections)
+            .await?;
     let bus = events::from_config(&cli.core)?;
     if cli.core.redis_url.is_none() {
         tracing::warn!(

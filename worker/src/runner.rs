@@ -8,9 +8,9 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::Duration as TimeDelta;
 use clap::Args;
-use entity::{JobKind, JobStatus, job, prelude::*, tutor};
+use entity::{JobKind, JobStatus, job};
 use futures::StreamExt;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{DatabaseConnection, DbBackend, DbErr};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -23,8 +23,9 @@ use crate::{
         MailService, digest,
         reports::{self, SendEmail, SendOutcome, SendRetry},
     },
-    recompute::{self, Effects},
+    scores::{self, Effects},
     scoring::ScoringConfig,
+    tutors,
 };
 
 /// How the worker loop behaves.
@@ -59,16 +60,7 @@ pub struct WorkerConfig {
 
 impl Default for WorkerConfig {
     fn default() -> Self {
-        Self {
-            batch_size: 200,
-            concurrency: 4,
-            poll_interval_ms: 1000,
-            lease_seconds: 120,
-            max_attempts: 8,
-            recompute_interval_seconds: 3600,
-            job_retention_days: 7,
-            metrics_addr: None,
-        }
+        crate::config::defaults()
     }
 }
 
@@ -251,7 +243,7 @@ impl Worker {
             sessions,
         };
         let started = std::time::Instant::now();
-        let result = recompute::recompute_tutor(
+        let result = scores::recompute_tutor(
             &self.db,
             tutor_id,
             &ids,
@@ -329,13 +321,7 @@ impl Worker {
     async fn recompute_all(&self, job: &job::Model) -> Result<(), DbErr> {
         let now = self.clock.now();
         let txn = db::begin_write(&self.db).await?;
-        let ids: Vec<Uuid> = Tutor::find()
-            .select_only()
-            .column(tutor::Column::Id)
-            .filter(tutor::Column::Active.eq(true))
-            .into_tuple()
-            .all(&txn)
-            .await?;
+        let ids = tutors::read::active_ids(&txn).await?;
         jobs::enqueue_recompute(&txn, ids, now).await?;
         jobs::complete(&txn, &[job.id], &self.id, now).await?;
         let purged = jobs::purge_done(&txn, now - TimeDelta::days(self.config.job_retention_days)).await?;

@@ -73,3 +73,21 @@ pub async fn serve_metrics(listener: tokio::net::TcpListener, shutdown: tokio_ut
         });
     }
 }
+
+/// Sets the queue and email gauges from the database (called at scrape time): queue depth,
+/// dead jobs, the oldest due job's age, email reports by status. A failed read leaves the
+/// previous values.
+pub async fn record_queue_gauges<C: sea_orm::ConnectionTrait>(db: &C, now: chrono::DateTime<chrono::Utc>) {
+    use entity::EmailStatus;
+    use sea_orm::ActiveEnum;
+    if let Ok(queue) = crate::jobs::queue_figures(db, now).await {
+        metrics::gauge!("tutorscore_job_queue_depth").set(queue.depth as f64);
+        metrics::gauge!("tutorscore_jobs_dead").set(queue.dead as f64);
+        metrics::gauge!("tutorscore_job_oldest_age_seconds").set(queue.oldest_age_seconds);
+    }
+    for status in [EmailStatus::Pending, EmailStatus::Sent, EmailStatus::Failed] {
+        if let Ok(n) = crate::mail::read::count_by_status(db, status).await {
+            metrics::gauge!("tutorscore_email_reports", "status" => status.to_value()).set(n as f64);
+        }
+    }
+}

@@ -3,13 +3,18 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::email_report;
-use sea_orm::EntityTrait;
+use worker::{
+    mail::{self, read::EmailFilter},
+    pagination::{PageRequest, page_size},
+};
 
-use super::objects::{PageInfo, parse_id};
+use super::{
+    connection::{PageInfo, edges},
+    ids::{id, parse_id},
+};
 use crate::{
     auth::{Role, RoleGuard},
     error::{ApiError, ApiResult},
-    read::{self, cursor::page_size, emails::EmailFilter},
     state::AppState,
 };
 
@@ -59,15 +64,15 @@ pub struct EmailReport {
 impl From<email_report::Model> for EmailReport {
     fn from(r: email_report::Model) -> Self {
         Self {
-            id: ID(r.id.to_string()),
+            id: id(r.id),
             kind: r.kind.into(),
             status: r.status.into(),
             recipient: r.recipient,
             subject: r.subject,
             attempts: r.attempts,
             last_error: r.last_error,
-            tutor_id: r.tutor_id.map(|id| ID(id.to_string())),
-            session_id: r.session_id.map(|id| ID(id.to_string())),
+            tutor_id: r.tutor_id.map(id),
+            session_id: r.session_id.map(id),
             created_at: r.created_at,
             sent_at: r.sent_at,
             body_text: r.body_text,
@@ -98,47 +103,43 @@ pub struct EmailReportEdge {
     pub node: EmailReport,
 }
 
-/// Lists email reports newest first.
-pub async fn load(
-    ctx: &Context<'_>,
-    filter: EmailReportFilterInput,
-    first: Option<i32>,
-    after: Option<String>,
-) -> ApiResult<EmailReportConnection> {
-    let state = ctx.data_unchecked::<AppState>();
-    let first = page_size(first, 20, state.config.limits.max_page_size)?;
-    let filter = EmailFilter {
-        tutor_id: filter
-            .tutor_id
-            .as_ref()
-            .map(|id| parse_id("filter.tutorId", id))
-            .transpose()?,
-        statuses: filter
-            .statuses
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-        kinds: filter
-            .kinds
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    };
-    let (rows, has_next) = read::emails::list(&state.db, &filter, first, after.as_deref()).await?;
-    let cursors: Vec<&String> = rows.iter().map(|(_, c)| c).collect();
-    let page_info = PageInfo::new(&cursors, has_next, after.is_some());
-    Ok(EmailReportConnection {
-        edges: rows
-            .into_iter()
-            .map(|(r, cursor)| EmailReportEdge {
-                cursor,
-                node: r.into(),
-            })
-            .collect(),
-        page_info,
-    })
+impl EmailReportConnection {
+    /// One page of email reports, newest first.
+    pub async fn load(
+        ctx: &Context<'_>,
+        filter: EmailReportFilterInput,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<Self> {
+        let state = ctx.data_unchecked::<AppState>();
+        let first = page_size(first, 20, state.config.limits.max_page_size)?;
+        let filter = EmailFilter {
+            tutor_id: filter
+                .tutor_id
+                .as_ref()
+                .map(|id| parse_id("filter.tutorId", id))
+                .transpose()?,
+            statuses: filter
+                .statuses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            kinds: filter
+                .kinds
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        };
+        let request = PageRequest::new(first, after.as_deref(), mail::read::SORT, true)?;
+        let page = mail::read::list(&state.db, &filter, &request).await?;
+        let (edges, page_info) = edges(page, |cursor, r| EmailReportEdge {
+            cursor,
+            node: r.into(),
+        });
+        Ok(Self { edges, page_info })
+    }
 }
 
 /// Email queries, merged into the query root.
@@ -159,7 +160,7 @@ impl EmailQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EmailReportConnection> {
-        Ok(load(ctx, filter.unwrap_or_default(), first, after).await?)
+        Ok(EmailReportConnection::load(ctx, filter.unwrap_or_default(), first, after).await?)
     }
 }
 
@@ -175,15 +176,14 @@ impl EmailMutation {
         let state = ctx.data_unchecked::<AppState>();
         let report_id = parse_id("id", &id)?;
         let now = state.clock.now();
-        let retried = worker::mail::reports::retry_failed(&state.db, report_id, now)
+        let retried = mail::reports::retry_failed(&state.db, report_id, now)
             .await
             .map_err(ApiError::from)?;
         if !retried {
             return Err(ApiError::NotFound(format!("no failed email report with id {report_id}")).into());
         }
         let _ = state.bus.notify_jobs().await;
-        let row = entity::prelude::EmailReport::find_by_id(report_id)
-            .one(&state.db)
+        let row = mail::read::by_id(&state.db, report_id)
             .await
             .map_err(ApiError::from)?;
         let row = row.ok_or_else(|| ApiError::NotFound(format!("no email report with id {report_id}")))?;

@@ -48,9 +48,9 @@ pub enum FlagCode {
     RescheduleRate,
     /// Too many tutor no-shows.
     NoShowRate,
-    /// Too many sessions started more than 5 minutes late.
+    /// Too many sessions started more than `scoringRules.lateStartMinutes` late.
     LateStartRate,
-    /// Too many sessions ended more than 10 minutes early.
+    /// Too many sessions ended more than `scoringRules.earlyEndMinutes` early.
     EarlyEndRate,
     /// Too many poor first sessions with new students.
     PoorFirstSessions,
@@ -96,7 +96,7 @@ pub enum TutorSortField {
 
 /// What `recordSession` did.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::ingest::service::RecordOutcome")]
+#[graphql(remote = "worker::sessions::RecordOutcome")]
 pub enum RecordOutcome {
     /// A new session was stored and its tutor queued for recompute.
     Stored,
@@ -108,7 +108,7 @@ pub enum RecordOutcome {
 
 /// What `upsertTutor` did.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::ingest::service::UpsertOutcome")]
+#[graphql(remote = "worker::tutors::store::UpsertOutcome")]
 pub enum UpsertOutcome {
     Created,
     Updated,

@@ -4,9 +4,10 @@
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
-use entity::{prelude::*, tutor, tutor_score};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use entity::{tutor, tutor_score};
+use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
+use worker::{scores, tutors};
 
 /// Loads current scores by tutor id.
 pub struct ScoreLoader(pub DatabaseConnection);
@@ -16,9 +17,7 @@ impl Loader<Uuid> for ScoreLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = TutorScore::find()
-            .filter(tutor_score::Column::TutorId.is_in(keys.iter().copied()))
-            .all(&self.0)
+        let rows = scores::read::current(&self.0, keys.iter().copied())
             .await
             .map_err(Arc::new)?;
         Ok(rows.into_iter().map(|r| (r.tutor_id, r)).collect())
@@ -33,9 +32,7 @@ impl Loader<Uuid> for TutorLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = Tutor::find()
-            .filter(tutor::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0)
+        let rows = tutors::read::by_ids(&self.0, keys.iter().copied())
             .await
             .map_err(Arc::new)?;
         Ok(rows.into_iter().map(|r| (r.id, r)).collect())

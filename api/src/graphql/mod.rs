@@ -1,40 +1,66 @@
-//! The GraphQL schema: query, mutation and subscription roots, limits and loaders.
+//! The GraphQL schema, one file per area, each holding its types and resolvers; resolvers
+//! take the state, call the core's services and map the result to GraphQL types.
 //!
-//! Layout: `query.rs`, `mutation.rs` and `subscription.rs` hold the roots; `objects.rs` and
-//! `score.rs` the types; `enums.rs` the enums; `loaders.rs` the DataLoaders; `limits.rs` the
-//! alias limit and error codes for errors raised before execution.
+//! Layout: [`tutors`], [`sessions`], [`scores`], [`overview`], [`email`], [`admin`] — the
+//! areas, merged into the query, mutation and subscription roots here; [`connection`] builds
+//! every list's edges and page info; [`live`] the event stream under every subscription;
+//! [`enums`] the enums; [`ids`] our ids; [`loaders`] the DataLoaders; [`limits`] the document
+//! limits and error codes for errors raised before execution.
 
+pub mod admin;
+pub mod connection;
 pub mod email;
 pub mod enums;
+pub mod ids;
 pub mod limits;
+pub mod live;
 pub mod loaders;
-pub mod mutation;
-pub mod objects;
-pub mod query;
-pub mod score;
-pub mod subscription;
+pub mod overview;
+pub mod scores;
+pub mod sessions;
+pub mod tutors;
 
-use async_graphql::{MergedObject, Schema, SchemaBuilder, dataloader::DataLoader};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, dataloader::DataLoader};
 
 use crate::state::AppState;
 
 /// Every query: the viewer queries, email reports and the admin ones.
 #[derive(MergedObject, Default)]
-pub struct Query(query::QueryRoot, email::EmailQuery, mutation::AdminQuery);
+pub struct Query(
+    tutors::TutorQuery,
+    sessions::SessionQuery,
+    overview::OverviewQuery,
+    scores::ScoreQuery,
+    email::EmailQuery,
+    admin::AdminQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::MutationRoot, email::EmailMutation);
+pub struct Mutation(
+    sessions::SessionMutation,
+    tutors::TutorMutation,
+    admin::AdminMutation,
+    email::EmailMutation,
+);
+
+/// Every subscription.
+#[derive(MergedSubscription, Default)]
+#[graphql(name = "SubscriptionRoot")]
+pub struct Subscription(scores::ScoreSubscription, sessions::SessionSubscription);
 
 /// The tutorscore schema.
-pub type AppSchema = Schema<Query, Mutation, subscription::SubscriptionRoot>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
-fn builder() -> SchemaBuilder<Query, Mutation, subscription::SubscriptionRoot> {
-    Schema::build(
-        Query::default(),
-        Mutation::default(),
-        subscription::SubscriptionRoot,
-    )
+/// What the GraphQL transports (HTTP and WebSocket) serve: the state and the built schema.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub state: AppState,
+    pub schema: AppSchema,
+}
+
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription::default())
 }
 
 /// The schema with its data and the configured limits.
@@ -60,6 +86,14 @@ pub fn build(state: AppState) -> AppSchema {
         schema = schema.disable_introspection();
     }
     schema.data(state).finish()
+}
+
+/// The endpoint for `state`.
+pub fn endpoint(state: AppState) -> Endpoint {
+    Endpoint {
+        schema: build(state.clone()),
+        state,
+    }
 }
 
 /// The schema's SDL, as kept in `schema.graphql` (`tutorscore schema` prints it).

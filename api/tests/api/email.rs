@@ -1,32 +1,14 @@
 //! Email through the running server: the outbox of the embedded default, and a refused report
 //! seen and retried through the API.
 
-use std::{path::PathBuf, process::Stdio, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
 use serde_json::{Value, json};
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::{Child, Command},
+
+use crate::{
+    helpers::{TestApp, completed, spawn_app_with},
+    smtp::{Mode, SmtpSink},
 };
-
-use crate::helpers::{TestApp, completed, spawn_app_with};
-
-async fn smtp_sink(port: u16, folder: &std::path::Path, mode: &str) -> Child {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../worker/tests/smtp_sink.py");
-    let mut child = Command::new("python3")
-        .args([script, &port.to_string(), folder.to_str().unwrap(), mode])
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3 with aiosmtpd (pip install aiosmtpd)");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
-    assert!(
-        matches!(ready, Ok(Ok(Some(ref l))) if l == "ready"),
-        "SMTP sink did not start: {ready:?}"
-    );
-    child
-}
 
 /// Polls `emailReports` until `done` accepts the nodes.
 async fn reports_until(app: &TestApp, key: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
@@ -79,16 +61,11 @@ async fn the_embedded_default_writes_readable_eml_files_to_the_outbox() {
 
 #[tokio::test]
 async fn a_refused_report_is_visible_in_the_api_and_an_admin_can_retry_it() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let folder = std::env::temp_dir().join(format!("tutorscore-sink-{}", uuid::Uuid::new_v4()));
-    let mut refusing = smtp_sink(port, &folder, "reject").await;
+    let sink = SmtpSink::start_anywhere(Mode::Reject);
+    let url = sink.url();
     let app = spawn_app_with(move |c| {
         c.api_keys = "viewer:email-viewer-key,ingest:email-ingest-key,admin:email-admin-key".into();
-        c.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.mail.smtp_url = Some(url.into());
         c.mail.to = vec!["ops@example.com".into()];
     })
     .await;
@@ -123,8 +100,7 @@ async fn a_refused_report_is_visible_in_the_api_and_an_admin_can_retry_it() {
         .await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
 
-    refusing.kill().await.unwrap();
-    let _accepting = smtp_sink(port, &folder, "accept").await;
+    sink.set_mode(Mode::Accept);
     let (_, body) = app
         .graphql_as(Some("email-admin-key"), retry, json!({ "id": report["id"] }))
         .await;
@@ -141,6 +117,5 @@ async fn a_refused_report_is_visible_in_the_api_and_an_admin_can_retry_it() {
         body["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "a sent report cannot be retried"
     );
-    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
-    let _ = std::fs::remove_dir_all(folder);
+    assert_eq!(sink.messages().len(), 1);
 }

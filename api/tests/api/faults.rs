@@ -16,6 +16,7 @@ use crate::{
         Deployment, Process, create_tutor, graphql, matches_fresh_recompute, require_postgres, session,
         until_drained,
     },
+    smtp::{Mode, SmtpSink},
 };
 
 fn free_port() -> u16 {
@@ -389,23 +390,10 @@ async fn service_mode_fault_a_worker_killed_mid_batch_loses_nothing_and_sends_ea
     require_postgres();
     let database = TestDatabase::migrated().await;
     let db = &database.db;
-    let smtp_port = free_port();
-    let mail_folder = std::env::temp_dir().join(format!("tutorscore-killed-{}", uuid::Uuid::new_v4()));
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../worker/tests/smtp_sink.py");
-    let mut sink = Command::new("python3")
-        .args([script, &smtp_port.to_string(), mail_folder.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    {
-        use tokio::io::AsyncBufReadExt;
-        let mut lines = tokio::io::BufReader::new(sink.stdout.take().unwrap()).lines();
-        assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("ready"));
-    }
+    let sink = SmtpSink::start_anywhere(Mode::Accept);
     let deployment = Deployment::new(&database)
         .with("EMAIL_TO", "ops@example.com")
-        .with("SMTP_URL", &format!("smtp://127.0.0.1:{smtp_port}"))
+        .with("SMTP_URL", &sink.url())
         .with("WORKER_BATCH_SIZE", "40");
     let api = deployment.api().await;
     let client = reqwest::Client::new();
@@ -462,9 +450,10 @@ async fn service_mode_fault_a_worker_killed_mid_batch_loses_nothing_and_sends_ea
         reports.iter().all(|r| r.status == EmailStatus::Sent),
         "every report sent"
     );
-    let delivered: Vec<String> = std::fs::read_dir(&mail_folder)
-        .unwrap()
-        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+    let delivered: Vec<String> = sink
+        .messages()
+        .into_iter()
+        .map(|raw| String::from_utf8_lossy(&raw).into_owned())
         .filter_map(|eml| {
             eml.lines()
                 .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
@@ -478,8 +467,6 @@ async fn service_mode_fault_a_worker_killed_mid_batch_loses_nothing_and_sends_ea
         "each report delivered exactly once"
     );
     assert_eq!(unique.len(), delivered.len(), "no Message-ID twice");
-    let _ = std::fs::remove_dir_all(mail_folder);
-    drop(sink);
 }
 
 /// Resident memory of a process, in MB.

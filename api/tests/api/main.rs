@@ -10,4 +10,7 @@ mod protocol;
 mod queries;
 mod recording;
 mod service_mode;
+#[allow(dead_code)] // shared with the worker's tests, which use other parts
+#[path = "../../../worker/tests/support/smtp.rs"]
+mod smtp;
 mod subscriptions;

@@ -19,8 +19,8 @@ use tokio::{
     process::{Child, Command},
 };
 use worker::{
-    recompute,
     scoring::{self, ScoreReport, ScoringConfig},
+    sessions,
     testing::{Backend, TestDatabase},
 };
 
@@ -268,7 +268,7 @@ pub async fn matches_fresh_recompute(db: &sea_orm::DatabaseConnection, row: &tut
     let config = ScoringConfig::default();
     let stored: ScoreReport = serde_json::from_value(row.details.clone()).unwrap();
     let at: DateTime<Utc> = row.computed_at;
-    let facts = recompute::load_facts(db, row.tutor_id, at, &config)
+    let facts = sessions::read::facts(db, row.tutor_id, at, &config)
         .await
         .unwrap();
     [Some(row.risk_level), row.previous_risk_level, None]

@@ -6,9 +6,9 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What a flag is about. */
 export type FlagCode =
-  /** Too many sessions ended more than 10 minutes early. */
+  /** Too many sessions ended more than `scoringRules.earlyEndMinutes` early. */
   | 'EARLY_END_RATE'
-  /** Too many sessions started more than 5 minutes late. */
+  /** Too many sessions started more than `scoringRules.lateStartMinutes` late. */
   | 'LATE_START_RATE'
   /** Too many tutor no-shows. */
   | 'NO_SHOW_RATE'

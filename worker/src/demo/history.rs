@@ -1,40 +1,38 @@
 //! Back-filled score history for the demo: each tutor's score as it would have been computed
 //! at the end of each of the last weeks, so the trend charts have a past on the first start.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, Duration, Utc};
-use entity::score_history;
+use entity::{reschedule, score_history, session};
 use sea_orm::Set;
 use uuid::Uuid;
 
-use super::{DemoTutor, SyntheticSession};
-use crate::scoring::{self, RescheduleFact, ScoringConfig, SessionFact};
-
-fn fact(s: &SyntheticSession) -> SessionFact {
-    SessionFact {
-        student_ref: s.student_ref.clone(),
-        scheduled_start: s.scheduled_start,
-        scheduled_minutes: s.scheduled_minutes,
-        actual_start: s.actual_start,
-        actual_end: s.actual_end,
-        status: s.status,
-        is_first_session: s.is_first_session,
-        rating: s.rating,
-        reschedule: s.reschedule.as_ref().map(|r| RescheduleFact {
-            initiator: r.initiator,
-            reason_code: Some(r.reason_code.to_owned()),
-            notice_hours: r.notice_hours,
-        }),
-    }
-}
+use crate::{
+    scoring::{self, ScoringConfig, SessionFact},
+    sessions,
+};
 
 /// One history point per tutor and week, oldest first, scored with the default rules and the
 /// previous week's risk (hysteresis as the worker would have applied it). Version 0 marks them
-/// as back-filled.
-pub fn backfill(tutors: &[DemoTutor], until: DateTime<Utc>, weeks: u32) -> Vec<score_history::ActiveModel> {
+/// as back-filled. The facts come from the rows about to be stored, read as the worker reads
+/// stored sessions.
+pub fn backfill(
+    sessions: &[session::Model],
+    reschedules: &[reschedule::Model],
+    until: DateTime<Utc>,
+    weeks: u32,
+) -> Vec<score_history::ActiveModel> {
     let config = ScoringConfig::default();
-    let mut points = Vec::with_capacity(tutors.len() * weeks as usize);
-    for tutor in tutors {
-        let facts: Vec<SessionFact> = tutor.sessions.iter().map(fact).collect();
+    let reschedule_of: HashMap<Uuid, &reschedule::Model> =
+        reschedules.iter().map(|r| (r.session_id, r)).collect();
+    let mut by_tutor: BTreeMap<Uuid, Vec<SessionFact>> = BTreeMap::new();
+    for s in sessions {
+        let r = reschedule_of.get(&s.id).map(|r| (*r).clone());
+        by_tutor.entry(s.tutor_id).or_default().push(sessions::read::fact(s.clone(), r));
+    }
+    let mut points = Vec::with_capacity(by_tutor.len() * weeks as usize);
+    for (tutor_id, facts) in by_tutor {
         let mut previous = None;
         for back in (1..=weeks).rev() {
             let at = until - Duration::weeks(back.into());
@@ -42,7 +40,7 @@ pub fn backfill(tutors: &[DemoTutor], until: DateTime<Utc>, weeks: u32) -> Vec<s
             previous = Some(report.risk_level);
             let rate = |days| report.window(days).map_or(0.0, |w| w.reschedule_rate);
             points.push(score_history::ActiveModel {
-                tutor_id: Set(tutor.id),
+                tutor_id: Set(tutor_id),
                 computed_at: Set(at),
                 quality_score: Set(report.quality_score),
                 risk_level: Set(report.risk_level),

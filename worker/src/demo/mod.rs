@@ -56,16 +56,7 @@ pub struct DemoOptions {
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        Self {
-            seed: 42,
-            tutors: 100,
-            days: 90,
-            sessions: 9_000,
-            until: None,
-            clear: false,
-            quiet: true,
-            history_weeks: 12,
-        }
+        crate::config::defaults()
     }
 }
 

@@ -3,7 +3,10 @@
 //! path, several times faster than multi-row INSERTs at a million rows), other backends
 //! through multi-row INSERTs.
 
-use std::time::Instant;
+use std::{
+    collections::{BTreeMap, HashSet},
+    time::Instant,
+};
 
 use chrono::{DateTime, Utc};
 use entity::{JobKind, JobStatus, prelude::*, reschedule, score_history, session, tutor};
@@ -16,7 +19,12 @@ use sea_orm::{
 };
 
 use super::{DemoError, DemoOptions, DemoSummary, DemoTutor, PlantedPersona, Tally, history, synth};
-use crate::{db, jobs};
+use uuid::Uuid;
+
+use crate::{
+    db, jobs,
+    sessions::{self, ValidSession, valid::first_session},
+};
 
 /// Rows per INSERT statement: under SQLite's 32,766 and Postgres's 65,535 bound parameters.
 const ROWS_PER_INSERT: usize = 2_000;
@@ -51,8 +59,8 @@ pub(super) async fn write(
     started: Instant,
 ) -> Result<DemoSummary, DemoError> {
     let mut tally = Tally::default();
-    let mut rows = build_rows(&tutors, rng, until, &mut tally);
-    rows.history = history::backfill(&tutors, until, options.history_weeks);
+    let mut rows = build_rows(&tutors, rng, until, now, &mut tally);
+    rows.history = history::backfill(&rows.sessions, &rows.reschedules, until, options.history_weeks);
     let progress = if options.quiet {
         ProgressBar::hidden()
     } else {
@@ -108,7 +116,13 @@ pub(super) async fn write(
     })
 }
 
-fn build_rows(tutors: &[DemoTutor], rng: &mut ChaCha8Rng, until: DateTime<Utc>, tally: &mut Tally) -> Rows {
+fn build_rows(
+    tutors: &[DemoTutor],
+    rng: &mut ChaCha8Rng,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+    tally: &mut Tally,
+) -> Rows {
     let mut rows = Rows {
         tutors: Vec::with_capacity(tutors.len()),
         sessions: Vec::new(),
@@ -125,40 +139,35 @@ fn build_rows(tutors: &[DemoTutor], rng: &mut ChaCha8Rng, until: DateTime<Utc>, 
             created_at: t.created_at,
             updated_at: t.created_at,
         });
+        // Every value is derived as recordSession derives it: the same checks, the same notice
+        // hours, the same first-session rule.
+        let mut pairs: BTreeMap<&str, Vec<(DateTime<Utc>, Uuid)>> = BTreeMap::new();
+        let first_row = rows.sessions.len();
         for s in &t.sessions {
             tally.add(s);
+            let valid = ValidSession::check("demo", s.draft(t.id), now)
+                .unwrap_or_else(|e| panic!("the generator made an invalid session: {e:?}"));
             let id = synth::demo_uuid(rng, s.scheduled_start);
             let recorded_at = s.actual_end.unwrap_or(s.scheduled_start).min(until);
-            rows.sessions.push(session::Model {
-                id,
-                external_id: String::new(), // numbered below, in time order
-                tutor_id: t.id,
-                student_ref: s.student_ref.clone(),
-                scheduled_start: s.scheduled_start,
-                scheduled_minutes: s.scheduled_minutes,
-                actual_start: s.actual_start,
-                actual_end: s.actual_end,
-                status: s.status,
-                is_first_session: s.is_first_session,
-                rating: s.rating,
-                created_at: recorded_at,
-                updated_at: recorded_at,
-            });
-            if let Some(r) = &s.reschedule {
-                rows.reschedules.push(reschedule::Model {
-                    id: synth::demo_uuid(rng, r.requested_at),
-                    session_id: id,
-                    tutor_id: t.id,
-                    initiator: r.initiator,
-                    reason_code: Some(r.reason_code.to_owned()),
-                    reason: Some(r.reason.to_owned()),
-                    original_start: s.scheduled_start,
-                    new_start: Some(r.new_start),
-                    requested_at: r.requested_at,
-                    notice_hours: r.notice_hours,
-                    created_at: r.requested_at,
-                });
+            let row = sessions::store::new_row(id, t.id, &valid, recorded_at);
+            if let Some(r) = &valid.reschedule {
+                let reschedule_id = synth::demo_uuid(rng, r.requested_at);
+                rows.reschedules.push(sessions::store::reschedule_row(
+                    reschedule_id,
+                    &row,
+                    r,
+                    r.requested_at,
+                ));
             }
+            pairs
+                .entry(&s.student_ref)
+                .or_default()
+                .push((s.scheduled_start, id));
+            rows.sessions.push(row);
+        }
+        let firsts: HashSet<Uuid> = pairs.into_values().filter_map(first_session).collect();
+        for row in &mut rows.sessions[first_row..] {
+            row.is_first_session = firsts.contains(&row.id);
         }
     }
     // In time order, ids (v7, from the scheduled time), external ids and start times all

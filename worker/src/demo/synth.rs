@@ -8,6 +8,10 @@ use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
 use super::profile::{Behaviour, STUDENT_RESCHEDULE};
+use crate::{
+    sessions::{RescheduleDraft, SessionDraft, valid::notice_hours},
+    tutors::TutorRef,
+};
 
 /// One generated session with its reschedule, if any, before ids are assigned.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +25,30 @@ pub struct SyntheticSession {
     pub is_first_session: bool,
     pub rating: Option<i16>,
     pub reschedule: Option<SyntheticReschedule>,
+}
+
+impl SyntheticSession {
+    /// The session as any writer describes it to the write path's checks.
+    pub fn draft(&self, tutor_id: Uuid) -> SessionDraft {
+        SessionDraft {
+            external_id: format!("demo-{}-{}", tutor_id.simple(), self.scheduled_start.timestamp()),
+            tutor: TutorRef::Id(tutor_id),
+            student_ref: self.student_ref.clone(),
+            scheduled_start: self.scheduled_start,
+            scheduled_minutes: self.scheduled_minutes,
+            status: self.status,
+            actual_start: self.actual_start,
+            actual_end: self.actual_end,
+            rating: self.rating.map(i32::from),
+            reschedule: self.reschedule.as_ref().map(|r| RescheduleDraft {
+                initiator: r.initiator,
+                reason_code: Some(r.reason_code.to_owned()),
+                reason: Some(r.reason.to_owned()),
+                new_start: Some(r.new_start),
+                requested_at: r.requested_at,
+            }),
+        }
+    }
 }
 
 /// The details of a generated reschedule.
@@ -241,7 +269,7 @@ fn reschedule(
         reason,
         new_start: original + Duration::days(rng.random_range(1..=10)),
         requested_at,
-        notice_hours: notice_minutes as f64 / 60.0,
+        notice_hours: notice_hours(original, requested_at),
     }
 }
 

@@ -2,6 +2,8 @@
 
 use clap::{Args, ValueEnum};
 
+use crate::config::Secret;
+
 /// Which sessions get a per-session report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SessionReports {
@@ -19,7 +21,7 @@ pub struct MailConfig {
     /// SMTP server, e.g. `smtp://mail:1025` (plain), `smtp://user:pass@host:587?tls=required`
     /// (STARTTLS) or `smtps://user:pass@host:465` (TLS). Unset: write `.eml` files to OUTBOX_DIR.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret>,
     /// Seconds before an SMTP connection or command times out.
     #[arg(long, env = "SMTP_TIMEOUT_SECONDS", default_value_t = 10)]
     pub smtp_timeout_seconds: u64,
@@ -67,17 +69,6 @@ impl MailConfig {
 
 impl Default for MailConfig {
     fn default() -> Self {
-        Self {
-            smtp_url: None,
-            smtp_timeout_seconds: 10,
-            outbox_dir: "data/outbox".into(),
-            from: "tutorscore <tutorscore@localhost>".into(),
-            to: vec!["ops@localhost".into()],
-            session_reports: SessionReports::All,
-            alert_on_recovery: false,
-            digest_hour: 7,
-            digest_timezone: chrono_tz::UTC,
-            public_url: "http://127.0.0.1:8080".into(),
-        }
+        crate::config::defaults()
     }
 }

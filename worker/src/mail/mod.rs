@@ -3,10 +3,12 @@
 //!
 //! Layout: [`config`] the settings; [`render`] the templates (text and HTML parts);
 //! [`reports`] deciding reports (in the transaction that caused them) and sending one;
-//! [`digest`] the daily summary; [`transport`] SMTP or `.eml` files through lettre.
+//! [`digest`] the daily summary; [`transport`] SMTP or `.eml` files through lettre; [`read`]
+//! listing reports.
 
 pub mod config;
 pub mod digest;
+pub mod read;
 pub mod render;
 pub mod reports;
 pub mod transport;

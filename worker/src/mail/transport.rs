@@ -45,7 +45,7 @@ impl Mailer {
     pub fn from_config(config: &MailConfig) -> Result<Self, MailerError> {
         match &config.smtp_url {
             Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?
                     .timeout(Some(Duration::from_secs(config.smtp_timeout_seconds)))
                     .build();
                 Ok(Mailer::Smtp(transport))

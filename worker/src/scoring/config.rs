@@ -110,20 +110,7 @@ pub struct ScoringConfig {
 impl Default for ScoringConfig {
     /// The documented defaults, whatever the environment says.
     fn default() -> Self {
-        use clap::{CommandFactory, FromArgMatches, Parser};
-        #[derive(Parser)]
-        struct Defaults {
-            #[command(flatten)]
-            scoring: ScoringConfig,
-        }
-        // The defaults live in one place, the attributes above; environment look-ups are
-        // switched off so that tests see the same rules on every machine.
-        let matches = Defaults::command()
-            .mut_args(|arg| arg.env(None::<&str>))
-            .get_matches_from(["defaults"]);
-        Defaults::from_arg_matches(&matches)
-            .expect("defaults parse")
-            .scoring
+        crate::config::defaults()
     }
 }
 

@@ -1,37 +1,24 @@
-//! Email reports against a real SMTP server (aiosmtpd, started by each test): per-session
+//! Email reports against a real SMTP server (started in the test process by each test): per-session
 //! reports with both MIME parts, the settings, risk alerts, the digest, outages, permanent
 //! refusals, and no duplicates.
 
-use std::{path::PathBuf, process::Stdio, sync::Arc};
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use entity::{EmailKind, EmailStatus, SessionStatus, email_report, prelude::*, session, tutor};
 use mail_parser::{MessageParser, MimeHeaders};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::{Child, Command},
-};
 use uuid::Uuid;
 use worker::{
-    clock::{Clock, ManualClock},
-    events::InProcessBus,
-    jobs::{self, RecomputeTutor},
+    clock::Clock,
+    jobs,
     mail::{MailConfig, MailService, SessionReports, digest, render},
-    runner::{Worker, WorkerConfig},
+    runner::WorkerConfig,
     scoring::{self, ScoringConfig},
-    testing::TestDatabase,
 };
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()
-}
-
-/// An aiosmtpd server on a port, storing what it accepts in a folder.
-struct Sink {
-    _child: Child,
-    folder: PathBuf,
-}
+use crate::{
+    helpers::{TestWorld, hour_session, now, spawn_worker},
+    smtp::{Mode, SmtpSink},
+};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -41,55 +28,9 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_sink(port: u16, folder: &std::path::Path, mode: &str) -> Sink {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
-    let mut child = Command::new("python3")
-        .args([script, &port.to_string(), folder.to_str().unwrap(), mode])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3 runs the SMTP sink (pip install aiosmtpd)");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line()).await;
-    assert!(
-        matches!(ready, Ok(Ok(Some(ref line))) if line == "ready"),
-        "the SMTP sink did not start (is aiosmtpd installed? pip install aiosmtpd): {ready:?}"
-    );
-    Sink {
-        _child: child,
-        folder: folder.to_path_buf(),
-    }
-}
-
-impl Sink {
-    /// Stops the server and waits until its port is free.
-    async fn stop(mut self) {
-        let _ = self._child.kill().await;
-    }
-
-    /// Messages received so far, in order.
-    fn messages(&self) -> Vec<Vec<u8>> {
-        let mut files: Vec<_> = std::fs::read_dir(&self.folder)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        files.into_iter().map(|f| std::fs::read(f).unwrap()).collect()
-    }
-}
-
-struct Setup {
-    database: TestDatabase,
-    clock: Arc<ManualClock>,
-    worker: Worker,
-    port: u16,
-    folder: PathBuf,
-}
-
 fn mail_config(port: u16, reports: SessionReports) -> MailConfig {
     MailConfig {
-        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}").into()),
         smtp_timeout_seconds: 5,
         from: "tutorscore <reports@tutorscore.example>".into(),
         to: vec!["ops@example.com".into(), "lead@example.com".into()],
@@ -99,90 +40,42 @@ fn mail_config(port: u16, reports: SessionReports) -> MailConfig {
     }
 }
 
+/// A world whose worker mails through an SMTP server on `port` (started by the test, when
+/// it wants one listening).
+struct Setup {
+    world: TestWorld,
+    port: u16,
+}
+
+impl std::ops::Deref for Setup {
+    type Target = TestWorld;
+    fn deref(&self) -> &TestWorld {
+        &self.world
+    }
+}
+
 async fn setup(reports: SessionReports) -> Setup {
-    let database = TestDatabase::migrated().await;
-    let clock = ManualClock::new(now());
     let port = free_port();
-    let folder = std::env::temp_dir().join(format!("tutorscore-mail-{}", Uuid::new_v4()));
     let mail = MailService::from_config(mail_config(port, reports)).unwrap();
-    let worker = Worker::new(
-        database.db.clone(),
-        InProcessBus::new(),
-        clock.clone(),
-        ScoringConfig::default(),
-        WorkerConfig {
-            max_attempts: 3,
-            ..WorkerConfig::default()
-        },
-    )
-    .with_mail(mail);
     Setup {
-        database,
-        clock,
-        worker,
+        world: spawn_worker(Some(mail)).await,
         port,
-        folder,
     }
 }
 
-async fn tutor(db: &DatabaseConnection, name: &str) -> tutor::Model {
-    tutor::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        external_id: Set(format!("ext-{}", Uuid::new_v4().simple())),
-        name: Set(name.into()),
-        email: Set("tutor@example.com".into()),
-        active: Set(true),
-        created_at: Set(now()),
-        updated_at: Set(now()),
+impl Setup {
+    fn sink(&self, mode: Mode) -> SmtpSink {
+        SmtpSink::start(self.port, mode)
     }
-    .insert(db)
-    .await
-    .unwrap()
-}
 
-/// Stores a session and its recompute job, as `recordSession` does.
-async fn record(db: &DatabaseConnection, tutor_id: Uuid, status: SessionStatus, days_ago: i64) -> Uuid {
-    let start = now() - Duration::days(days_ago) - Duration::hours(3);
-    let completed = status == SessionStatus::Completed;
-    let id = Uuid::now_v7();
-    session::ActiveModel {
-        id: Set(id),
-        external_id: Set(format!("s-{}", Uuid::new_v4().simple())),
-        tutor_id: Set(tutor_id),
-        student_ref: Set("student-7".into()),
-        scheduled_start: Set(start),
-        scheduled_minutes: Set(60),
-        actual_start: Set(completed.then_some(start)),
-        actual_end: Set(completed.then_some(start + Duration::minutes(60))),
-        status: Set(status),
-        is_first_session: Set(false),
-        rating: Set(completed.then_some(5)),
-        created_at: Set(now()),
-        updated_at: Set(now()),
+    /// Records a one-hour session of the tutor `days_ago` days back (student-7).
+    async fn record(&self, tutor: &tutor::Model, status: SessionStatus, days_ago: i64) -> Uuid {
+        self.world
+            .record(hour_session(tutor, "student-7", status, days_ago))
+            .await
+            .session
+            .id
     }
-    .insert(db)
-    .await
-    .unwrap();
-    jobs::enqueue_recomputes(
-        db,
-        [RecomputeTutor {
-            tutor_id,
-            session_id: Some(id),
-        }],
-        now(),
-    )
-    .await
-    .unwrap();
-    id
-}
-
-async fn drain(worker: &Worker) {
-    for _ in 0..50 {
-        if worker.step().await.unwrap().is_idle() {
-            return;
-        }
-    }
-    panic!("jobs keep coming");
 }
 
 async fn reports(db: &DatabaseConnection) -> Vec<email_report::Model> {
@@ -196,11 +89,11 @@ async fn reports(db: &DatabaseConnection) -> Vec<email_report::Model> {
 #[tokio::test]
 async fn a_processed_session_sends_one_report_per_recipient_with_both_parts() {
     let s = setup(SessionReports::All).await;
-    let db = &s.database.db;
-    let sink = start_sink(s.port, &s.folder, "accept").await;
-    let t = tutor(db, "Ada <b>Lovelace</b>").await;
-    let session_id = record(db, t.id, SessionStatus::Completed, 1).await;
-    drain(&s.worker).await;
+    let db = s.db();
+    let sink = s.sink(Mode::Accept);
+    let t = s.tutor("ada-b-lovelace-b", "Ada <b>Lovelace</b>").await;
+    let session_id = s.record(&t, SessionStatus::Completed, 1).await;
+    s.drain().await;
 
     let rows = reports(db).await;
     assert_eq!(rows.len(), 2);
@@ -263,7 +156,7 @@ async fn a_processed_session_sends_one_report_per_recipient_with_both_parts() {
     // The same recompute asked again (a retried job) sends nothing new.
     jobs::enqueue_recomputes(
         db,
-        [RecomputeTutor {
+        [jobs::RecomputeTutor {
             tutor_id: t.id,
             session_id: Some(session_id),
         }],
@@ -271,7 +164,7 @@ async fn a_processed_session_sends_one_report_per_recipient_with_both_parts() {
     )
     .await
     .unwrap();
-    drain(&s.worker).await;
+    s.drain().await;
     assert_eq!(sink.messages().len(), 2);
     assert_eq!(reports(db).await.len(), 2);
 }
@@ -279,17 +172,17 @@ async fn a_processed_session_sends_one_report_per_recipient_with_both_parts() {
 #[tokio::test]
 async fn the_flagged_and_off_settings_limit_session_reports() {
     let flagged = setup(SessionReports::Flagged).await;
-    let db = &flagged.database.db;
-    let _sink = start_sink(flagged.port, &flagged.folder, "accept").await;
-    let calm = tutor(db, "Calm").await;
-    record(db, calm.id, SessionStatus::Completed, 1).await;
-    drain(&flagged.worker).await;
+    let db = flagged.db();
+    let _sink = flagged.sink(Mode::Accept);
+    let calm = flagged.tutor("calm", "Calm").await;
+    flagged.record(&calm, SessionStatus::Completed, 1).await;
+    flagged.drain().await;
     assert!(reports(db).await.is_empty(), "no flags, no report");
-    let shaky = tutor(db, "Shaky").await;
+    let shaky = flagged.tutor("shaky", "Shaky").await;
     for d in 1..=6 {
-        record(db, shaky.id, SessionStatus::TutorNoShow, d).await;
+        flagged.record(&shaky, SessionStatus::TutorNoShow, d).await;
     }
-    drain(&flagged.worker).await;
+    flagged.drain().await;
     let rows = reports(db).await;
     assert!(
         rows.iter()
@@ -298,13 +191,13 @@ async fn the_flagged_and_off_settings_limit_session_reports() {
     assert!(rows.iter().all(|r| r.tutor_id == Some(shaky.id)));
 
     let off = setup(SessionReports::Off).await;
-    let db = &off.database.db;
-    let t = tutor(db, "Quiet").await;
+    let db = off.db();
+    let t = off.tutor("quiet", "Quiet").await;
     for d in 1..=6 {
-        record(db, t.id, SessionStatus::TutorNoShow, d).await;
+        off.record(&t, SessionStatus::TutorNoShow, d).await;
     }
-    let _sink = start_sink(off.port, &off.folder, "accept").await;
-    drain(&off.worker).await;
+    let _sink = off.sink(Mode::Accept);
+    off.drain().await;
     let rows = reports(db).await;
     assert!(
         rows.iter().all(|r| r.kind == EmailKind::RiskAlert),
@@ -316,17 +209,17 @@ async fn the_flagged_and_off_settings_limit_session_reports() {
 #[tokio::test]
 async fn crossing_into_high_risk_sends_exactly_one_alert() {
     let s = setup(SessionReports::Off).await;
-    let db = &s.database.db;
-    let sink = start_sink(s.port, &s.folder, "accept").await;
-    let t = tutor(db, "Missing Tutor").await;
+    let db = s.db();
+    let sink = s.sink(Mode::Accept);
+    let t = s.tutor("missing-tutor", "Missing Tutor").await;
     for d in 1..=10 {
-        record(db, t.id, SessionStatus::Completed, d).await;
+        s.record(&t, SessionStatus::Completed, d).await;
     }
-    drain(&s.worker).await;
+    s.drain().await;
     assert!(reports(db).await.is_empty(), "low risk: no alert");
     for d in 1..=6 {
-        record(db, t.id, SessionStatus::TutorNoShow, d).await;
-        drain(&s.worker).await; // several recomputes while high
+        s.record(&t, SessionStatus::TutorNoShow, d).await;
+        s.drain().await; // several recomputes while high
     }
     let alerts: Vec<_> = reports(db)
         .await
@@ -348,9 +241,9 @@ async fn crossing_into_high_risk_sends_exactly_one_alert() {
 #[tokio::test]
 async fn a_report_is_retried_until_the_smtp_server_comes_back() {
     let s = setup(SessionReports::All).await;
-    let db = &s.database.db;
-    let t = tutor(db, "Patient").await;
-    record(db, t.id, SessionStatus::Completed, 1).await;
+    let db = s.db();
+    let t = s.tutor("patient", "Patient").await;
+    s.record(&t, SessionStatus::Completed, 1).await;
     s.worker.step().await.unwrap(); // recompute: two reports decided
     let outcome = s.worker.step().await.unwrap(); // nothing listens on the port
     assert_eq!(outcome.failed, 2);
@@ -361,9 +254,9 @@ async fn a_report_is_retried_until_the_smtp_server_comes_back() {
     );
     assert!(s.worker.step().await.unwrap().is_idle(), "waits for the backoff");
 
-    let sink = start_sink(s.port, &s.folder, "accept").await;
+    let sink = s.sink(Mode::Accept);
     s.clock.advance(Duration::minutes(1));
-    drain(&s.worker).await;
+    s.drain().await;
     assert_eq!(sink.messages().len(), 2);
     assert!(
         reports(db)
@@ -376,11 +269,11 @@ async fn a_report_is_retried_until_the_smtp_server_comes_back() {
 #[tokio::test]
 async fn a_refused_report_is_marked_failed_and_an_admin_retry_sends_it() {
     let s = setup(SessionReports::All).await;
-    let db = &s.database.db;
-    let refusing = start_sink(s.port, &s.folder, "reject").await;
-    let t = tutor(db, "Refused").await;
-    record(db, t.id, SessionStatus::Completed, 1).await;
-    drain(&s.worker).await;
+    let db = s.db();
+    let refusing = s.sink(Mode::Reject);
+    let t = s.tutor("refused", "Refused").await;
+    s.record(&t, SessionStatus::Completed, 1).await;
+    s.drain().await;
     let rows = reports(db).await;
     assert!(
         rows.iter()
@@ -392,9 +285,9 @@ async fn a_refused_report_is_marked_failed_and_an_admin_retry_sends_it() {
         rows[0].last_error
     );
     assert!(refusing.messages().is_empty());
-    refusing.stop().await;
-
-    let sink = start_sink(s.port, &s.folder, "accept").await;
+    // The same server accepts from now on.
+    refusing.set_mode(Mode::Accept);
+    let sink = refusing;
     assert!(
         worker::mail::reports::retry_failed(db, rows[0].id, s.clock.now())
             .await
@@ -406,7 +299,7 @@ async fn a_refused_report_is_marked_failed_and_an_admin_retry_sends_it() {
             .unwrap(),
         "only failed reports"
     );
-    drain(&s.worker).await;
+    s.drain().await;
     let after = EmailReport::find_by_id(rows[0].id)
         .one(db)
         .await
@@ -419,10 +312,10 @@ async fn a_refused_report_is_marked_failed_and_an_admin_retry_sends_it() {
 #[tokio::test]
 async fn a_report_marked_sent_is_not_sent_again_by_a_retried_job() {
     let s = setup(SessionReports::All).await;
-    let db = &s.database.db;
-    let sink = start_sink(s.port, &s.folder, "accept").await;
-    let t = tutor(db, "Once").await;
-    record(db, t.id, SessionStatus::Completed, 1).await;
+    let db = s.db();
+    let sink = s.sink(Mode::Accept);
+    let t = s.tutor("once", "Once").await;
+    s.record(&t, SessionStatus::Completed, 1).await;
     s.worker.step().await.unwrap(); // reports decided, not sent yet
     // A worker sent the mail and marked the rows sent, then died before finishing its job.
     for row in reports(db).await {
@@ -445,19 +338,19 @@ async fn a_report_marked_sent_is_not_sent_again_by_a_retried_job() {
 #[tokio::test]
 async fn the_daily_digest_goes_out_once_per_day_and_schedules_the_next() {
     let s = setup(SessionReports::Off).await;
-    let db = &s.database.db;
-    let sink = start_sink(s.port, &s.folder, "accept").await;
-    let t = tutor(db, "Digest Tutor").await;
+    let db = s.db();
+    let sink = s.sink(Mode::Accept);
+    let t = s.tutor("digest-tutor", "Digest Tutor").await;
     for d in 1..=6 {
-        record(db, t.id, SessionStatus::TutorNoShow, d).await;
+        s.record(&t, SessionStatus::TutorNoShow, d).await;
     }
-    drain(&s.worker).await;
+    s.drain().await;
     s.worker.schedule_periodic().await.unwrap();
     let config = mail_config(s.port, SessionReports::Off);
     let next = digest::next_run(s.clock.now(), &config);
     assert_eq!(next, Utc.with_ymd_and_hms(2026, 11, 3, 7, 0, 0).unwrap());
     s.clock.set(next + Duration::minutes(1));
-    drain(&s.worker).await;
+    s.drain().await;
     let digests: Vec<_> = reports(db)
         .await
         .into_iter()
@@ -497,7 +390,7 @@ async fn the_daily_digest_goes_out_once_per_day_and_schedules_the_next() {
         Utc.with_ymd_and_hms(2026, 11, 4, 7, 0, 0).unwrap()
     );
     s.clock.advance(Duration::hours(2));
-    drain(&s.worker).await;
+    s.drain().await;
     assert_eq!(digest_messages(), 2);
 }
 
@@ -630,13 +523,13 @@ fn rendered_text_parts_match_their_snapshots() {
 #[tokio::test]
 async fn the_digest_lists_tutors_who_turned_high_in_the_last_day() {
     let s = setup(SessionReports::Off).await;
-    let db = &s.database.db;
-    let t = tutor(db, "Fresh Trouble").await;
+    let db = s.db();
+    let t = s.tutor("fresh-trouble", "Fresh Trouble").await;
     for d in 1..=6 {
-        record(db, t.id, SessionStatus::TutorNoShow, d).await;
+        s.record(&t, SessionStatus::TutorNoShow, d).await;
     }
-    let _sink = start_sink(s.port, &s.folder, "accept").await;
-    drain(&s.worker).await;
+    let _sink = s.sink(Mode::Accept);
+    s.drain().await;
     let config = mail_config(s.port, SessionReports::Off);
     let view = digest::build(db, &config, now() + Duration::hours(1))
         .await

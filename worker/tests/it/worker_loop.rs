@@ -1,97 +1,25 @@
 //! The worker loop driven one step at a time, with a manual clock.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use entity::{prelude::*, *};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 use worker::{
-    clock::{Clock, ManualClock},
+    clock::Clock,
     demo::{self, DemoOptions, Persona},
-    events::{Event, EventBus, InProcessBus},
-    jobs, recompute,
+    events::{Event, EventBus},
+    jobs,
     runner::{Worker, WorkerConfig},
     scoring::{self, FlagCode, ScoreReport, ScoringConfig},
-    testing::TestDatabase,
+    sessions,
 };
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()
-}
+use crate::helpers::{TestWorld, hour_session, now, spawn_worker};
 
-struct Setup {
-    database: TestDatabase,
-    clock: Arc<ManualClock>,
-    bus: Arc<InProcessBus>,
-    worker: Worker,
-}
-
-fn worker_for(db: &DatabaseConnection, clock: &Arc<ManualClock>, bus: &Arc<InProcessBus>) -> Worker {
-    Worker::new(
-        db.clone(),
-        bus.clone(),
-        clock.clone(),
-        ScoringConfig::default(),
-        WorkerConfig {
-            max_attempts: 3,
-            ..WorkerConfig::default()
-        },
-    )
-}
-
-async fn setup() -> Setup {
-    let database = TestDatabase::migrated().await;
-    let clock = ManualClock::new(now());
-    let bus = InProcessBus::new();
-    let worker = worker_for(&database.db, &clock, &bus);
-    Setup {
-        database,
-        clock,
-        bus,
-        worker,
-    }
-}
-
-async fn tutor(db: &DatabaseConnection, name: &str) -> Uuid {
-    let id = Uuid::now_v7();
-    tutor::ActiveModel {
-        id: Set(id),
-        external_id: Set(format!("ext-{name}")),
-        name: Set(name.into()),
-        email: Set(format!("{name}@example.com")),
-        active: Set(true),
-        created_at: Set(now()),
-        updated_at: Set(now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    id
-}
-
-async fn completed_session(db: &DatabaseConnection, tutor_id: Uuid, days_ago: i64) {
-    let start = now() - Duration::days(days_ago);
-    session::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        external_id: Set(Uuid::now_v7().to_string()),
-        tutor_id: Set(tutor_id),
-        student_ref: Set("student".into()),
-        scheduled_start: Set(start),
-        scheduled_minutes: Set(60),
-        actual_start: Set(Some(start)),
-        actual_end: Set(Some(start + Duration::minutes(60))),
-        status: Set(SessionStatus::Completed),
-        is_first_session: Set(false),
-        rating: Set(Some(5)),
-        created_at: Set(now()),
-        updated_at: Set(now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
+async fn setup() -> TestWorld {
+    spawn_worker(None).await
 }
 
 async fn stored_report(db: &DatabaseConnection, tutor_id: Uuid) -> (tutor_score::Model, ScoreReport) {
@@ -115,18 +43,20 @@ async fn jobs_with(db: &DatabaseConnection, status: JobStatus) -> u64 {
 #[tokio::test]
 async fn one_step_scores_a_tutor_stores_history_and_publishes_after_commit() {
     let s = setup().await;
-    let db = &s.database.db;
-    let id = tutor(db, "ada").await;
+    let db = s.db();
+    let ada = s.tutor("ada", "ada").await;
+    let id = ada.id;
     for d in 1..=6 {
-        completed_session(db, id, d).await;
+        s.record(hour_session(&ada, "student", SessionStatus::Completed, d))
+            .await;
     }
-    jobs::enqueue_recompute(db, [id], now()).await.unwrap();
     let mut events = s.bus.subscribe();
 
+    // The six sessions' recompute jobs coalesce into one recompute.
     let outcome = s.worker.step().await.unwrap();
     assert_eq!(
         (outcome.claimed, outcome.tutors_recomputed, outcome.failed),
-        (1, 1, 0)
+        (6, 1, 0)
     );
     let (row, report) = stored_report(db, id).await;
     assert_eq!(row.version, 1);
@@ -134,7 +64,7 @@ async fn one_step_scores_a_tutor_stores_history_and_publishes_after_commit() {
     assert_eq!(row.sessions_30d, 6);
     assert_eq!(report.window(7).unwrap().sessions, 6);
     assert_eq!(ScoreHistory::find().count(db).await.unwrap(), 1);
-    assert_eq!(jobs_with(db, JobStatus::Done).await, 1);
+    assert_eq!(jobs_with(db, JobStatus::Done).await, 6);
 
     match events.recv().await.unwrap().as_ref() {
         Event::ScoreUpdated(e) => assert_eq!((e.tutor_id, e.version, e.tutor_name.as_str()), (id, 1, "ada")),
@@ -157,8 +87,8 @@ async fn one_step_scores_a_tutor_stores_history_and_publishes_after_commit() {
 #[tokio::test]
 async fn jobs_for_the_same_tutor_coalesce_into_one_recompute() {
     let s = setup().await;
-    let db = &s.database.db;
-    let (a, b) = (tutor(db, "a").await, tutor(db, "b").await);
+    let db = s.db();
+    let (a, b) = (s.tutor("a", "a").await.id, s.tutor("b", "b").await.id);
     jobs::enqueue_recompute(db, [a, a, a, b, a, b], now())
         .await
         .unwrap();
@@ -172,8 +102,8 @@ async fn jobs_for_the_same_tutor_coalesce_into_one_recompute() {
 #[tokio::test]
 async fn a_crash_between_claim_and_commit_leaves_the_job_to_be_retried() {
     let s = setup().await;
-    let db = &s.database.db;
-    let id = tutor(db, "crashy").await;
+    let db = s.db();
+    let id = s.tutor("crashy", "crashy").await.id;
     jobs::enqueue_recompute(db, [id], now()).await.unwrap();
     // A worker claims the job and dies before committing anything.
     let lease = Duration::seconds(WorkerConfig::default().lease_seconds);
@@ -200,7 +130,7 @@ async fn a_crash_between_claim_and_commit_leaves_the_job_to_be_retried() {
 #[tokio::test]
 async fn failing_jobs_back_off_then_die_and_an_admin_can_retry_them() {
     let s = setup().await;
-    let db = &s.database.db;
+    let db = s.db();
     job::ActiveModel {
         ..jobs::new_job(
             JobKind::RecomputeTutor,
@@ -244,9 +174,9 @@ async fn failing_jobs_back_off_then_die_and_an_admin_can_retry_them() {
 #[tokio::test]
 async fn recompute_all_enqueues_every_active_tutor_and_schedules_the_next_round() {
     let s = setup().await;
-    let db = &s.database.db;
-    let (a, b) = (tutor(db, "a").await, tutor(db, "b").await);
-    let inactive = tutor(db, "gone").await;
+    let db = s.db();
+    let (a, b) = (s.tutor("a", "a").await.id, s.tutor("b", "b").await.id);
+    let inactive = s.tutor("gone", "gone").await.id;
     let mut row: tutor::ActiveModel = Tutor::find_by_id(inactive).one(db).await.unwrap().unwrap().into();
     row.active = Set(false);
     row.update(db).await.unwrap();
@@ -284,7 +214,7 @@ async fn drain(worker: &Worker) {
 #[tokio::test]
 async fn the_planted_personas_are_flagged_and_small_samples_are_not() {
     let s = setup().await;
-    let db = &s.database.db;
+    let db = s.db();
     let summary = demo::generate(
         db,
         &DemoOptions {
@@ -363,7 +293,7 @@ async fn the_planted_personas_are_flagged_and_small_samples_are_not() {
 #[tokio::test]
 async fn every_stored_score_equals_a_from_scratch_recompute() {
     let s = setup().await;
-    let db = &s.database.db;
+    let db = s.db();
     let options = DemoOptions {
         tutors: 20,
         sessions: 800,
@@ -375,7 +305,7 @@ async fn every_stored_score_equals_a_from_scratch_recompute() {
     drain(&s.worker).await;
     let config = ScoringConfig::default();
     for row in TutorScore::find().all(db).await.unwrap() {
-        let facts = recompute::load_facts(db, row.tutor_id, now(), &config)
+        let facts = sessions::read::facts(db, row.tutor_id, now(), &config)
             .await
             .unwrap();
         let history: Vec<_> = ScoreHistory::find()

@@ -1,22 +1,24 @@
-//! Storing sessions and tutors. A session, its reschedule row and the recompute job are
-//! written in one transaction; replaying the same payload changes nothing; a changed payload
-//! is a correction. Events and the worker nudge go out only after the commit.
+//! Storing sessions. A session, its reschedule row, the first-session derivation of its pair
+//! and the recompute job are written in one transaction; replaying the same payload changes
+//! nothing; a changed payload is a correction. The worker nudge and the `SessionRecorded`
+//! events go out only after the commit.
 
 use chrono::{DateTime, Utc};
-use entity::{prelude::*, reschedule, session, tutor};
+use entity::{prelude::*, reschedule, session};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
-use worker::{
+
+use super::valid::{ValidReschedule, ValidSession, first_session};
+use crate::{
     db,
+    error::{DomainError, DomainResult},
     events::{Event, SessionRecorded, SharedBus},
     jobs::{self, RecomputeTutor},
+    tutors,
 };
-
-use super::input::{TutorRef, ValidReschedule, ValidSession};
-use crate::error::{ApiError, ApiResult};
 
 /// What `recordSession` did with a payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,21 +39,27 @@ pub struct Recorded {
     pub outcome: RecordOutcome,
 }
 
-/// Records one valid session in its own transaction, then nudges the worker.
+/// Records one valid session in its own transaction, then nudges the worker; `path` names
+/// the input in errors.
 pub async fn record_session(
     conn: &DatabaseConnection,
     bus: &SharedBus,
     valid: &ValidSession,
     path: &str,
     now: DateTime<Utc>,
-) -> ApiResult<Recorded> {
-    let recorded = with_retry_on_duplicate(|| async {
+) -> DomainResult<Recorded> {
+    let attempt = || async {
         let txn = db::begin_write(conn).await?;
         let recorded = record_in(&txn, valid, path, now).await?;
         txn.commit().await?;
         Ok(recorded)
-    })
-    .await?;
+    };
+    // A concurrent insert of the same new external id makes one of two writers fail on the
+    // unique key; running again sees the other's row and takes the replay/correction path.
+    let recorded = match attempt().await {
+        Err(DomainError::Database(e)) if db::is_unique_violation(&e) => attempt().await,
+        other => other,
+    }?;
     after_commit(bus, std::slice::from_ref(&recorded)).await;
     Ok(recorded)
 }
@@ -61,11 +69,15 @@ pub async fn record_session(
 pub async fn record_sessions(
     conn: &DatabaseConnection,
     bus: &SharedBus,
-    items: Vec<ApiResult<ValidSession>>,
+    items: Vec<DomainResult<ValidSession>>,
     now: DateTime<Utc>,
-) -> ApiResult<Vec<ApiResult<Recorded>>> {
+) -> DomainResult<Vec<DomainResult<Recorded>>> {
     let txn = db::begin_write(conn).await?;
-    lock_tutors(&txn, items.iter().filter_map(|i| i.as_ref().ok())).await?;
+    tutors::store::lock_all(
+        &txn,
+        items.iter().filter_map(|i| i.as_ref().ok()).map(|s| &s.tutor),
+    )
+    .await?;
     let mut results = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let valid = match item {
@@ -91,54 +103,6 @@ pub async fn record_sessions(
     let stored: Vec<Recorded> = results.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
     after_commit(bus, &stored).await;
     Ok(results)
-}
-
-/// Locks every tutor a batch names, in id order, before any item is written. Each item locks
-/// its tutor and the locks are held until the batch commits: taken in the items' order, two
-/// batches naming the same tutors in different orders would deadlock.
-async fn lock_tutors<'a, C: ConnectionTrait>(
-    txn: &C,
-    items: impl Iterator<Item = &'a ValidSession>,
-) -> Result<(), DbErr> {
-    let (mut ids, mut external_ids) = (Vec::new(), Vec::new());
-    for item in items {
-        match &item.tutor {
-            TutorRef::Id(id) => ids.push(*id),
-            TutorRef::ExternalId(external) => external_ids.push(external.clone()),
-        }
-    }
-    if ids.is_empty() && external_ids.is_empty() {
-        return Ok(());
-    }
-    Tutor::find()
-        .select_only()
-        .column(tutor::Column::Id)
-        .filter(
-            tutor::Column::Id
-                .is_in(ids)
-                .or(tutor::Column::ExternalId.is_in(external_ids)),
-        )
-        .order_by_asc(tutor::Column::Id)
-        .lock_exclusive()
-        .into_tuple::<Uuid>()
-        .all(txn)
-        .await?;
-    Ok(())
-}
-
-/// A concurrent insert of the same new external id makes one of two writers fail on the
-/// unique key; running again sees the other's row and takes the replay/correction path.
-async fn with_retry_on_duplicate<F, Fut>(mut attempt: F) -> ApiResult<Recorded>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = ApiResult<Recorded>>,
-{
-    match attempt().await {
-        Err(ApiError::Internal(e)) if e.downcast_ref::<DbErr>().is_some_and(db::is_unique_violation) => {
-            attempt().await
-        }
-        other => other,
-    }
 }
 
 async fn after_commit(bus: &SharedBus, recorded: &[Recorded]) {
@@ -167,38 +131,14 @@ async fn after_commit(bus: &SharedBus, recorded: &[Recorded]) {
     }
 }
 
-/// Finds and locks the tutor a session names. The lock serialises writes about one tutor
-/// (ingest and recompute both take it first), so concurrent sessions of the same tutor and
-/// student cannot deadlock on the first-session update.
-pub async fn resolve_tutor<C: ConnectionTrait>(
-    db: &C,
-    tutor: &TutorRef,
-    path: &str,
-) -> ApiResult<tutor::Model> {
-    let found = match tutor {
-        TutorRef::Id(id) => Tutor::find_by_id(*id).lock_exclusive().one(db).await?,
-        TutorRef::ExternalId(external) => {
-            Tutor::find()
-                .filter(tutor::Column::ExternalId.eq(external.as_str()))
-                .lock_exclusive()
-                .one(db)
-                .await?
-        }
-    };
-    found.ok_or_else(|| match tutor {
-        TutorRef::Id(_) => ApiError::input(format!("{path}.tutorId"), "unknown tutor"),
-        TutorRef::ExternalId(_) => ApiError::input(format!("{path}.tutorExternalId"), "unknown tutor"),
-    })
-}
-
 /// The core of `recordSession`, inside the caller's transaction.
 async fn record_in<C: ConnectionTrait + TransactionTrait>(
     txn: &C,
     valid: &ValidSession,
     path: &str,
     now: DateTime<Utc>,
-) -> ApiResult<Recorded> {
-    let tutor = resolve_tutor(txn, &valid.tutor, path).await?;
+) -> DomainResult<Recorded> {
+    let tutor = tutors::store::lock(txn, &valid.tutor, path).await?;
     let existing = Session::find()
         .filter(session::Column::ExternalId.eq(valid.external_id.as_str()))
         .lock_exclusive()
@@ -229,20 +169,21 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
             (updated, RecordOutcome::Updated, Some(previous_tutor))
         }
         None => {
-            let mut row = session::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                external_id: Set(valid.external_id.clone()),
-                is_first_session: Set(false),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            fill(&mut row, tutor.id, valid);
-            (row.insert(txn).await?, RecordOutcome::Stored, None)
+            let row = new_row(Uuid::now_v7(), tutor.id, valid, now);
+            (
+                row.into_active_model().insert(txn).await?,
+                RecordOutcome::Stored,
+                None,
+            )
         }
     };
     let reschedule = match &valid.reschedule {
-        Some(r) => Some(insert_reschedule(txn, &session, r, now).await?),
+        Some(r) => Some(
+            reschedule_row(Uuid::now_v7(), &session, r, now)
+                .into_active_model()
+                .insert(txn)
+                .await?,
+        ),
         None => None,
     };
     let first = mark_first_sessions(txn, tutor.id, &session.student_ref).await?;
@@ -269,6 +210,48 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
         reschedule,
         outcome,
     })
+}
+
+/// The row of a new session (`is_first_session` is derived per pair after insertion, or by
+/// the bulk loader with [`first_session`]).
+pub fn new_row(id: Uuid, tutor_id: Uuid, valid: &ValidSession, now: DateTime<Utc>) -> session::Model {
+    session::Model {
+        id,
+        external_id: valid.external_id.clone(),
+        tutor_id,
+        student_ref: valid.student_ref.clone(),
+        scheduled_start: valid.scheduled_start,
+        scheduled_minutes: valid.scheduled_minutes,
+        actual_start: valid.actual_start,
+        actual_end: valid.actual_end,
+        status: valid.status,
+        is_first_session: false,
+        rating: valid.rating,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The reschedule row of a stored session.
+pub fn reschedule_row(
+    id: Uuid,
+    session: &session::Model,
+    r: &ValidReschedule,
+    now: DateTime<Utc>,
+) -> reschedule::Model {
+    reschedule::Model {
+        id,
+        session_id: session.id,
+        tutor_id: session.tutor_id,
+        initiator: r.initiator,
+        reason_code: r.reason_code.clone(),
+        reason: r.reason.clone(),
+        original_start: session.scheduled_start,
+        new_start: r.new_start,
+        requested_at: r.requested_at,
+        notice_hours: r.notice_hours,
+        created_at: now,
+    }
 }
 
 fn fill(row: &mut session::ActiveModel, tutor_id: Uuid, v: &ValidSession) {
@@ -310,47 +293,25 @@ fn same_payload(
         && reschedule_same
 }
 
-async fn insert_reschedule<C: ConnectionTrait>(
-    db: &C,
-    session: &session::Model,
-    r: &ValidReschedule,
-    now: DateTime<Utc>,
-) -> Result<reschedule::Model, DbErr> {
-    reschedule::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        session_id: Set(session.id),
-        tutor_id: Set(session.tutor_id),
-        initiator: Set(r.initiator),
-        reason_code: Set(r.reason_code.clone()),
-        reason: Set(r.reason.clone()),
-        original_start: Set(session.scheduled_start),
-        new_start: Set(r.new_start),
-        requested_at: Set(r.requested_at),
-        notice_hours: Set(r.notice_hours),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await
-}
-
-/// Re-derives `is_first_session` for one tutor-student pair: only the earliest session is the
-/// first (sessions may arrive out of order, e.g. in a backfill). Returns the first's id.
+/// Re-derives `is_first_session` for one tutor-student pair by [`first_session`]'s rule.
+/// Returns the first's id.
 async fn mark_first_sessions<C: ConnectionTrait>(
     db: &C,
     tutor_id: Uuid,
     student_ref: &str,
 ) -> Result<Option<Uuid>, DbErr> {
-    let first: Option<Uuid> = Session::find()
+    let pair: Vec<(DateTime<Utc>, Uuid)> = Session::find()
         .select_only()
+        .column(session::Column::ScheduledStart)
         .column(session::Column::Id)
         .filter(session::Column::TutorId.eq(tutor_id))
         .filter(session::Column::StudentRef.eq(student_ref))
-        .order_by_asc(session::Column::ScheduledStart)
-        .order_by_asc(session::Column::Id)
         .into_tuple()
-        .one(db)
+        .all(db)
         .await?;
-    let Some(first) = first else { return Ok(None) };
+    let Some(first) = first_session(pair) else {
+        return Ok(None);
+    };
     // Only rows whose flag changes are written: usually just the new session.
     let is_first = Expr::col(session::Column::Id).eq(first);
     Session::update_many()
@@ -361,68 +322,4 @@ async fn mark_first_sessions<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(Some(first))
-}
-
-/// A tutor as the integrator describes it.
-#[derive(Debug, Clone)]
-pub struct TutorInput {
-    pub external_id: String,
-    pub name: String,
-    pub email: String,
-    pub active: bool,
-}
-
-/// Whether `upsertTutor` created or changed a tutor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UpsertOutcome {
-    Created,
-    Updated,
-    Unchanged,
-}
-
-/// Creates or updates a tutor keyed by external id.
-pub async fn upsert_tutor(
-    conn: &DatabaseConnection,
-    input: &TutorInput,
-    now: DateTime<Utc>,
-) -> ApiResult<(tutor::Model, UpsertOutcome)> {
-    let attempt = || async {
-        let txn = db::begin_write(conn).await?;
-        let existing = Tutor::find()
-            .filter(tutor::Column::ExternalId.eq(input.external_id.as_str()))
-            .lock_exclusive()
-            .one(&txn)
-            .await?;
-        let result = match existing {
-            Some(t) if t.name == input.name && t.email == input.email && t.active == input.active => {
-                (t, UpsertOutcome::Unchanged)
-            }
-            Some(t) => {
-                let mut row: tutor::ActiveModel = t.into();
-                row.name = Set(input.name.clone());
-                row.email = Set(input.email.clone());
-                row.active = Set(input.active);
-                row.updated_at = Set(now);
-                (row.update(&txn).await?, UpsertOutcome::Updated)
-            }
-            None => {
-                let row = tutor::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    external_id: Set(input.external_id.clone()),
-                    name: Set(input.name.clone()),
-                    email: Set(input.email.clone()),
-                    active: Set(input.active),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                };
-                (row.insert(&txn).await?, UpsertOutcome::Created)
-            }
-        };
-        txn.commit().await?;
-        Ok::<_, DbErr>(result)
-    };
-    match attempt().await {
-        Err(e) if db::is_unique_violation(&e) => Ok(attempt().await?),
-        other => Ok(other?),
-    }
 }

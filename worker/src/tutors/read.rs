@@ -1,16 +1,22 @@
-//! The tutors list: filter, search, sort and keyset pagination over tutors joined with their
-//! current scores, in two statements (the page and the count) however many rows are shown.
+//! Reading tutors: the tutors list (filter, search, sort, keyset pages, the total count) over
+//! tutors joined with their current scores, and look-ups by id.
 
 use entity::{RiskLevel, prelude::*, tutor, tutor_score};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, Func, LikeExpr, SimpleExpr},
 };
 use uuid::Uuid;
 
-use super::cursor::{Cursor, Key};
-use crate::error::ApiResult;
+use super::TutorRef;
+use crate::{
+    error::DomainResult,
+    pagination::{Cursor, Key, Page, PageRequest},
+};
+
+/// A tutor with its current score (none until first scored).
+pub type TutorWithScore = (tutor::Model, Option<tutor_score::Model>);
 
 /// What to list.
 #[derive(Debug, Clone, Default)]
@@ -23,7 +29,7 @@ pub struct TutorFilter {
     pub search: Option<String>,
 }
 
-/// Columns the list sorts by.
+/// Columns the list sorts by (ties broken by tutor id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TutorSort {
     QualityScore,
@@ -38,7 +44,8 @@ pub enum TutorSort {
 }
 
 impl TutorSort {
-    fn name(self) -> &'static str {
+    /// The name cursors carry, so that a cursor of one order is refused by another.
+    pub fn name(self) -> &'static str {
         match self {
             TutorSort::QualityScore => "quality_score",
             TutorSort::RiskLevel => "risk_level",
@@ -111,21 +118,6 @@ impl TutorSort {
     }
 }
 
-/// One page of tutors with their scores.
-pub struct TutorPage {
-    pub rows: Vec<(tutor::Model, Option<tutor_score::Model>, String)>,
-    pub total: u64,
-    pub has_next: bool,
-}
-
-fn key_value(key: &Key) -> sea_orm::Value {
-    match key {
-        Key::Number(n) => (*n).into(),
-        Key::Time(t) => (*t).into(),
-        Key::Text(s) => s.clone().into(),
-    }
-}
-
 /// `LIKE` pattern for a case-insensitive substring match, with wildcards in the term escaped.
 pub fn contains_pattern(term: &str) -> LikeExpr {
     let escaped = term
@@ -164,91 +156,96 @@ fn filter_condition(filter: &TutorFilter) -> Condition {
     condition
 }
 
-/// Lists one page of tutors.
+/// One page of the tutors list and the number of tutors matching the filter.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     filter: &TutorFilter,
     sort: TutorSort,
-    descending: bool,
-    first: u64,
-    after: Option<&Cursor>,
-) -> ApiResult<TutorPage> {
+    request: &PageRequest,
+) -> DomainResult<(Page<TutorWithScore>, u64)> {
     let condition = filter_condition(filter);
-    let order = if descending { Order::Desc } else { Order::Asc };
+    let order = if request.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
     // Sort only ids, then load the page's rows: carrying whole rows (scores with their
     // details) through the join and sort costs 3x as much with 10,000 tutors.
-    let mut page = Tutor::find()
+    let mut ids = Tutor::find()
         .select_only()
         .column(tutor::Column::Id)
         .left_join(TutorScore)
         .filter(condition.clone());
-    if let Some(cursor) = after {
-        let key = key_value(&cursor.key);
-        let id_col = Expr::col((Tutor, tutor::Column::Id));
-        let beyond = if descending {
-            Condition::any().add(sort.expr().lt(key.clone())).add(
-                Condition::all()
-                    .add(sort.expr().eq(key))
-                    .add(id_col.lt(cursor.id)),
-            )
-        } else {
-            Condition::any().add(sort.expr().gt(key.clone())).add(
-                Condition::all()
-                    .add(sort.expr().eq(key))
-                    .add(id_col.gt(cursor.id)),
-            )
-        };
-        page = page.filter(beyond);
+    if let Some(beyond) = request.beyond(sort.expr(), Expr::col((Tutor, tutor::Column::Id))) {
+        ids = ids.filter(beyond);
     }
-    let ids: Vec<Uuid> = page
+    let ids: Vec<Uuid> = ids
         .order_by(sort.expr(), order.clone())
         .order_by(Expr::col((Tutor, tutor::Column::Id)), order)
-        .limit(first + 1)
+        .limit(request.limit())
         .into_tuple()
         .all(db)
         .await?;
-    let mut loaded = with_scores(db, ids.iter().copied()).await?;
-    loaded.sort_by_key(|(t, _)| ids.iter().position(|id| *id == t.id));
-    let rows = loaded;
+    let mut rows = with_scores(db, ids.iter().copied()).await?;
+    rows.sort_by_key(|(t, _)| ids.iter().position(|id| *id == t.id));
     let total = Tutor::find()
         .find_also_related(TutorScore)
         .filter(condition)
         .count(db)
         .await?;
-    let has_next = rows.len() as u64 > first;
-    let rows = rows
-        .into_iter()
-        .take(first as usize)
-        .map(|(t, s)| {
-            let cursor = Cursor {
-                sort: sort.name().into(),
-                key: sort.key(&t, s.as_ref()),
-                id: t.id,
-            }
-            .encode();
-            (t, s, cursor)
-        })
-        .collect();
-    Ok(TutorPage {
-        rows,
-        total,
-        has_next,
-    })
+    let page = request.page(rows, |(t, s)| Cursor {
+        sort: sort.name().into(),
+        key: sort.key(t, s.as_ref()),
+        id: t.id,
+    });
+    Ok((page, total))
 }
 
-/// The sort name stored in cursors, for decoding `after`.
-pub fn sort_name(sort: TutorSort) -> &'static str {
-    sort.name()
-}
-
-/// Loads tutors with their scores by id, in one statement.
+/// Tutors with their scores by id, in one statement.
 pub async fn with_scores<C: ConnectionTrait>(
     db: &C,
     ids: impl IntoIterator<Item = Uuid>,
-) -> ApiResult<Vec<(tutor::Model, Option<tutor_score::Model>)>> {
-    Ok(Tutor::find()
+) -> Result<Vec<TutorWithScore>, DbErr> {
+    Tutor::find()
         .find_also_related(TutorScore)
         .filter(tutor::Column::Id.is_in(ids))
         .all(db)
-        .await?)
+        .await
+}
+
+/// Tutors by id, in one statement.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<tutor::Model>, DbErr> {
+    Tutor::find().filter(tutor::Column::Id.is_in(ids)).all(db).await
+}
+
+/// The tutor a reference names, if any.
+pub async fn find<C: ConnectionTrait>(db: &C, tutor: &TutorRef) -> Result<Option<tutor::Model>, DbErr> {
+    match tutor {
+        TutorRef::Id(id) => Tutor::find_by_id(*id).one(db).await,
+        TutorRef::ExternalId(external) => {
+            Tutor::find()
+                .filter(tutor::Column::ExternalId.eq(external.as_str()))
+                .one(db)
+                .await
+        }
+    }
+}
+
+/// A tutor with its current score, if the tutor exists.
+pub async fn find_with_score<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<TutorWithScore>, DbErr> {
+    Tutor::find_by_id(id).find_also_related(TutorScore).one(db).await
+}
+
+/// Ids of every active tutor (the periodic recompute's work list).
+pub async fn active_ids<C: ConnectionTrait>(db: &C) -> Result<Vec<Uuid>, DbErr> {
+    Tutor::find()
+        .select_only()
+        .column(tutor::Column::Id)
+        .filter(tutor::Column::Active.eq(true))
+        .into_tuple()
+        .all(db)
+        .await
 }

@@ -1,14 +1,13 @@
-//! The overview: tutors by risk level, averages, recent volume and recent risk changes.
+//! The overview's read model: tutors by risk level, averages and recent volume. (The latest
+//! risk changes it shows come from [`crate::scores::read::recent_risk_changes`].)
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{RiskLevel, prelude::*, session, tutor, tutor_score};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QuerySelect,
     sea_query::{Expr, Func},
 };
-
-use crate::error::ApiResult;
 
 /// Figures for the overview cards.
 #[derive(Debug, Clone, Default)]
@@ -38,7 +37,7 @@ struct RiskCount {
 }
 
 /// Computes the overview figures at `now`.
-pub async fn figures<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> ApiResult<OverviewFigures> {
+pub async fn figures<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<OverviewFigures, DbErr> {
     let mut figures = OverviewFigures {
         tutors: Tutor::find()
             .filter(tutor::Column::Active.eq(true))
@@ -96,20 +95,4 @@ pub async fn figures<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> ApiResul
     figures.sessions_last_24h = since(Duration::hours(24)).count(db).await?;
     figures.sessions_last_7d = since(Duration::days(7)).count(db).await?;
     Ok(figures)
-}
-
-/// Tutors whose risk level changed most recently, newest first.
-pub async fn recent_risk_changes<C: ConnectionTrait>(
-    db: &C,
-    limit: u64,
-) -> ApiResult<Vec<(tutor_score::Model, tutor::Model)>> {
-    let rows = TutorScore::find()
-        .find_also_related(Tutor)
-        .filter(tutor_score::Column::PreviousRiskLevel.is_not_null())
-        .order_by_desc(tutor_score::Column::RiskSince)
-        .order_by_desc(tutor_score::Column::TutorId)
-        .limit(limit)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().filter_map(|(s, t)| t.map(|t| (s, t))).collect())
 }

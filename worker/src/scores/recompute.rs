@@ -7,12 +7,9 @@
 //! (SQLite serialises all writers): whoever commits last read everything committed before it,
 //! so the final score always reflects every stored session and the version only grows.
 
-use chrono::{DateTime, Duration, Utc};
-use entity::{RiskLevel, prelude::*, reschedule, score_history, session, tutor, tutor_score};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set,
-};
+use chrono::{DateTime, Utc};
+use entity::{RiskLevel, prelude::*, score_history, tutor, tutor_score};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QuerySelect, Set};
 use uuid::Uuid;
 
 use crate::{
@@ -24,7 +21,8 @@ use crate::{
         MailConfig,
         reports::{self, RecomputeFacts},
     },
-    scoring::{self, RescheduleFact, ScoreReport, ScoringConfig, SessionFact, WINDOWS},
+    scoring::{self, ScoreReport, ScoringConfig},
+    sessions,
 };
 
 /// What else a recompute decides in its transaction: the emails about it.
@@ -76,49 +74,6 @@ impl Recomputed {
     }
 }
 
-/// How far back scoring looks: the longest window.
-pub fn history_days() -> i64 {
-    WINDOWS.iter().copied().max().unwrap_or(90).into()
-}
-
-/// Loads what scoring needs about one tutor's recent sessions.
-pub async fn load_facts<C: ConnectionTrait>(
-    db: &C,
-    tutor_id: Uuid,
-    now: DateTime<Utc>,
-    config: &ScoringConfig,
-) -> Result<Vec<SessionFact>, DbErr> {
-    let from = now - Duration::days(history_days());
-    // Rebookings shortly after "now" still count for first sessions near the end.
-    let until = now + Duration::days(config.rebook_days);
-    let rows = Session::find()
-        .filter(session::Column::TutorId.eq(tutor_id))
-        .filter(session::Column::ScheduledStart.gt(from))
-        .filter(session::Column::ScheduledStart.lte(until))
-        .find_also_related(Reschedule)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(s, r)| fact(s, r)).collect())
-}
-
-fn fact(s: session::Model, r: Option<reschedule::Model>) -> SessionFact {
-    SessionFact {
-        student_ref: s.student_ref,
-        scheduled_start: s.scheduled_start,
-        scheduled_minutes: s.scheduled_minutes,
-        actual_start: s.actual_start,
-        actual_end: s.actual_end,
-        status: s.status,
-        is_first_session: s.is_first_session,
-        rating: s.rating,
-        reschedule: r.map(|r| RescheduleFact {
-            initiator: r.initiator,
-            reason_code: r.reason_code,
-            notice_hours: r.notice_hours,
-        }),
-    }
-}
-
 /// Recomputes and stores one tutor's score as of `clock`'s now; `satisfies` are the job ids
 /// this recompute completes (marked done in the same transaction). `None` when the tutor no
 /// longer exists.
@@ -141,7 +96,7 @@ pub async fn recompute_tutor(
         txn.commit().await?;
         return Ok(None);
     };
-    let facts = load_facts(&txn, tutor_id, now, config).await?;
+    let facts = sessions::read::facts(&txn, tutor_id, now, config).await?;
     let previous = TutorScore::find_by_id(tutor_id).one(&txn).await?;
     let previous_risk = previous.as_ref().map(|p| p.risk_level);
     let report = scoring::score(&facts, now, previous_risk, config);
