@@ -1,4 +1,4 @@
-//! The GraphQL endpoint over HTTP, GraphiQL, and the WebSocket upgrade.
+//! The GraphQL endpoint over HTTP and the WebSocket upgrade.
 //!
 //! `POST /graphql` takes `application/json` only: a "simple" content type (text/plain, a
 //! form) would let another site post without a CORS preflight, so it is refused (CSRF). `GET
@@ -11,14 +11,13 @@ use std::time::{Duration, Instant};
 
 use async_graphql::{
     Request, Response, ServerError,
-    http::GraphiQLSource,
     parser::{parse_query, types::OperationType},
 };
 use axum::{
     body::Bytes,
     extract::{RawQuery, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
-    response::{Html, IntoResponse, Response as HttpResponse},
+    response::{IntoResponse, Response as HttpResponse},
 };
 use uuid::Uuid;
 
@@ -38,17 +37,6 @@ pub struct Endpoint {
 }
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
-
-/// `GET /graphiql`: the GraphiQL IDE, wired to the HTTP and WebSocket endpoints.
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .title("tutorscore GraphiQL")
-            .finish(),
-    )
-}
 
 fn error_response(status: StatusCode, code: &str, message: &str, request_id: &str) -> HttpResponse {
     let body = serde_json::json!({

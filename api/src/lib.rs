@@ -6,6 +6,7 @@
 //! - [`startup`]: build (bind, connect, migrate, seed, start the worker) and run the server;
 //! - [`state`]: the shared application state;
 //! - [`http`] and [`ws`]: the GraphQL endpoint over HTTP and over WebSocket;
+//! - [`pages`]: the dashboard, GraphiQL and their security headers;
 //! - [`graphql`]: the schema (types and resolvers, which call the services below);
 //! - [`ingest`]: validating and storing sessions and tutors;
 //! - [`read`]: the read services behind the queries;
@@ -21,6 +22,7 @@ pub mod health;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
+pub mod pages;
 pub mod rate_limit;
 pub mod read;
 pub mod startup;

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::http::HeaderName;
-use axum::{Router, extract::DefaultBodyLimit, routing::get};
+use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
 use entity::prelude::Tutor;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
@@ -15,7 +15,6 @@ use tower::ServiceBuilder;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    services::{ServeDir, ServeFile},
     trace::TraceLayer,
 };
 use worker::{clock::SharedClock, demo, events, mail::MailService, runner::Worker};
@@ -26,6 +25,7 @@ use crate::{
     graphql, health,
     http::{self, Endpoint},
     metrics::{self, Metrics},
+    pages,
     rate_limit::RateLimiter,
     state::AppState,
 };
@@ -140,12 +140,11 @@ pub fn router(state: AppState) -> Router {
         state: state.clone(),
     };
     let max_body = state.config.limits.max_body_bytes;
-    let dashboard = std::path::Path::new(&state.config.dashboard_dir);
-    let spa = ServeDir::new(dashboard).fallback(ServeFile::new(dashboard.join("index.html")));
+    let dashboard = std::path::PathBuf::from(&state.config.dashboard_dir);
     let api = Router::new()
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
         .with_state(endpoint)
-        .route("/graphiql", get(http::graphiql))
+        .merge(pages::routes(&dashboard))
         .merge(
             Router::new()
                 .route("/healthz", get(health::healthz))
@@ -162,10 +161,11 @@ pub fn router(state: AppState) -> Router {
         let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
         tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
     });
-    api.fallback_service(spa).layer(
+    api.fallback_service(pages::dashboard(&dashboard)).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(traced)
-            .layer(PropagateRequestIdLayer::new(request_id)),
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(middleware::map_response(pages::security_headers)),
     )
 }
