@@ -2,7 +2,7 @@
 //!
 //! Layout: `query.rs`, `mutation.rs` and `subscription.rs` hold the roots; `objects.rs` and
 //! `score.rs` the types; `enums.rs` the enums; `loaders.rs` the DataLoaders; `limits.rs` the
-//! alias limit and error codes for errors raised before execution.
+//! alias limit, error codes for errors raised before execution and the execution marker.
 
 pub mod email;
 pub mod enums;
@@ -55,7 +55,8 @@ pub fn build(state: AppState) -> AppSchema {
         .extension(limits::DocumentLimits {
             max_aliases: limits.max_aliases,
             introspection: limits.introspection,
-        });
+        })
+        .extension(limits::MarkExecution);
     if !limits.introspection {
         schema = schema.disable_introspection();
     }
