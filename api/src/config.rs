@@ -123,7 +123,12 @@ mod tests {
         config.core.redis_url = Some("redis://:redis-password-2@cache:6379".into());
         config.mail.smtp_url = Some("smtps://mailer:smtp-password-3@mail:465".into());
         let shown = format!("{config:?}");
-        for secret in ["db-password-1", "key-that-must-not-leak", "redis-password-2", "smtp-password-3"] {
+        for secret in [
+            "db-password-1",
+            "key-that-must-not-leak",
+            "redis-password-2",
+            "smtp-password-3",
+        ] {
             assert!(!shown.contains(secret), "{secret} leaked into {shown}");
         }
     }

@@ -1,47 +1,40 @@
-//! The GraphQL endpoint over HTTP, GraphiQL, and the WebSocket upgrade.
+//! The GraphQL endpoint over HTTP and the WebSocket upgrade.
 //!
 //! `POST /graphql` takes `application/json` only: a "simple" content type (text/plain, a
 //! form) would let another site post without a CORS preflight, so it is refused (CSRF). `GET
 //! /graphql` runs queries from the query string; a mutation over GET gets 405 with
 //! `Allow: POST`. Batches (a JSON array) are refused. Responses use
 //! `application/graphql-response+json` when the client accepts it (with the status codes of
-//! the GraphQL-over-HTTP spec), `application/json` otherwise.
+//! the GraphQL-over-HTTP spec), `application/json` otherwise. A request error (a document that
+//! does not parse or validate, so nothing executed) is answered without `data`: with 400 under
+//! the GraphQL-over-HTTP media type, with 200 under `application/json`.
 
 use std::time::{Duration, Instant};
 
 use async_graphql::{
     Request, Response, ServerError,
-    http::GraphiQLSource,
     parser::{parse_query, types::OperationType},
 };
 use axum::{
     body::Bytes,
     extract::{RawQuery, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
-    response::{Html, IntoResponse, Response as HttpResponse},
+    response::{IntoResponse, Response as HttpResponse},
 };
 use uuid::Uuid;
 
 use crate::{
     auth::{self, Caller},
     error::ApiError,
-    graphql::{Endpoint, limits::finish_errors},
+    graphql::{
+        Endpoint,
+        limits::{Executed, finish_errors},
+    },
     metrics,
     state::AppState,
 };
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
-
-/// `GET /graphiql`: the GraphiQL IDE, wired to the HTTP and WebSocket endpoints.
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql")
-            .title("tutorscore GraphiQL")
-            .finish(),
-    )
-}
 
 fn error_response(status: StatusCode, code: &str, message: &str, request_id: &str) -> HttpResponse {
     let body = serde_json::json!({
@@ -136,10 +129,14 @@ async fn execute_traced(
 
     let started = Instant::now();
     let timeout = Duration::from_secs(state.config.limits.query_timeout_seconds);
-    let request = request.data(caller);
+    let executed = Executed::default();
+    let request = request.data(caller).data(executed.clone());
     let mut response = match tokio::time::timeout(timeout, endpoint.schema.execute(request)).await {
         Ok(response) => response,
         Err(_) => {
+            // Not the client's fault, whichever stage it stopped in: answered like an
+            // execution error (`data: null`).
+            executed.set();
             tracing::warn!(%request_id, operation, "query timed out");
             let mut error = ServerError::new(
                 format!("the operation took longer than {} s", timeout.as_secs()),
@@ -163,27 +160,34 @@ async fn execute_traced(
         })
         .collect();
     metrics::record_request(&operation, kind, started.elapsed(), &codes);
-    respond(&headers, response)
+    respond(&headers, response, executed.get())
 }
 
-fn respond(headers: &HeaderMap, response: Response) -> HttpResponse {
+/// The HTTP response for a GraphQL response; `executed` is false for a request error.
+fn respond(headers: &HeaderMap, response: Response, executed: bool) -> HttpResponse {
     let accepts_graphql_response = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE));
-    // Under the GraphQL-over-HTTP media type, a request that never executed (no data) is 400.
-    let status =
-        if accepts_graphql_response && response.data == async_graphql::Value::Null && response.is_err() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
+    let request_error = !executed && response.is_err();
+    // Under the GraphQL-over-HTTP media type a request error is a 4xx; under application/json
+    // every well-formed request gets 200 (the spec's rule for legacy clients).
+    let status = if accepts_graphql_response && request_error {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let content_type = if accepts_graphql_response {
         GRAPHQL_RESPONSE
     } else {
         "application/json"
     };
-    let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{}".to_vec());
+    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| serde_json::json!({}));
+    if request_error && let Some(fields) = body.as_object_mut() {
+        // Nothing executed, so there is no `data` (not even null): GraphQL spec, "Response".
+        fields.remove("data");
+    }
+    let body = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
@@ -202,6 +206,12 @@ fn parse_request(
 ) -> Result<Request, Rejection> {
     if *method == Method::GET {
         let query = query.unwrap_or_default();
+        if !query
+            .split('&')
+            .any(|pair| pair.split('=').next() == Some("query"))
+        {
+            return Err(no_query());
+        }
         return async_graphql::http::parse_query_string(query)
             .map_err(|e| bad_request(format!("invalid query string: {e}")));
     }
@@ -227,7 +237,27 @@ fn parse_request(
             "batched requests are not supported; send one operation per request",
         ));
     }
-    serde_json::from_slice::<Request>(body).map_err(|e| bad_request(format!("malformed JSON body: {e}")))
+    let malformed = |e: serde_json::Error| bad_request(format!("malformed JSON body: {e}"));
+    // async-graphql reads a missing `query` as "", a document that fails to parse; without the
+    // parameter the request is not a GraphQL request at all (400 under either media type).
+    if serde_json::from_slice::<QueryParameter>(body)
+        .map_err(malformed)?
+        .query
+        .is_none()
+    {
+        return Err(no_query());
+    }
+    serde_json::from_slice::<Request>(body).map_err(malformed)
+}
+
+/// The one parameter a request cannot do without; what it holds is checked by the parser.
+#[derive(serde::Deserialize)]
+struct QueryParameter {
+    query: Option<serde::de::IgnoredAny>,
+}
+
+fn no_query() -> Rejection {
+    bad_request("the request has no `query` parameter")
 }
 
 /// The operation's name (or "anonymous") and kind, for metrics and the GET rule.

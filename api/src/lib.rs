@@ -6,6 +6,7 @@
 //! - [`startup`]: build (bind, connect, migrate, seed, start the worker) and run the server;
 //! - [`state`]: the shared application state;
 //! - [`http`] and [`ws`]: the GraphQL endpoint over HTTP and over WebSocket;
+//! - [`pages`]: the dashboard, GraphiQL and their security headers;
 //! - [`graphql`]: the schema, one module per area (types and resolvers, which call the core
 //!   crate's services: the api holds no domain rules and builds no queries of its own);
 //! - [`auth`], [`rate_limit`]: API keys, roles and per-key rate limits;
@@ -19,6 +20,7 @@ pub mod graphql;
 pub mod health;
 pub mod http;
 pub mod metrics;
+pub mod pages;
 pub mod rate_limit;
 pub mod startup;
 pub mod state;

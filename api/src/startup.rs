@@ -6,7 +6,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::http::HeaderName;
-use axum::{Router, extract::DefaultBodyLimit, routing::get};
+use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
 use entity::prelude::Tutor;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
@@ -15,14 +15,13 @@ use tower::ServiceBuilder;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    services::{ServeDir, ServeFile},
     trace::TraceLayer,
 };
 use worker::{clock::SharedClock, demo, events, mail::MailService, runner::Worker};
 
 use crate::{
-    auth::ApiKeys, config::ApiConfig, graphql, health, http, metrics::Metrics, rate_limit::RateLimiter,
-    state::AppState,
+    auth::ApiKeys, config::ApiConfig, graphql, health, http, metrics::Metrics, pages,
+    rate_limit::RateLimiter, state::AppState,
 };
 
 /// A built application, bound to its port but not yet serving.
@@ -138,12 +137,11 @@ impl Application {
 pub fn router(state: AppState) -> Router {
     let endpoint = graphql::endpoint(state.clone());
     let max_body = state.config.limits.max_body_bytes;
-    let dashboard = std::path::Path::new(&state.config.dashboard_dir);
-    let spa = ServeDir::new(dashboard).fallback(ServeFile::new(dashboard.join("index.html")));
+    let dashboard = std::path::PathBuf::from(&state.config.dashboard_dir);
     let api = Router::new()
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
         .with_state(endpoint)
-        .route("/graphiql", get(http::graphiql))
+        .merge(pages::routes(&dashboard))
         .merge(
             Router::new()
                 .route("/healthz", get(health::healthz))
@@ -160,10 +158,11 @@ pub fn router(state: AppState) -> Router {
         let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
         tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
     });
-    api.fallback_service(spa).layer(
+    api.fallback_service(pages::dashboard(&dashboard)).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(traced)
-            .layer(PropagateRequestIdLayer::new(request_id)),
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(middleware::map_response(pages::security_headers)),
     )
 }

@@ -30,6 +30,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -257,7 +260,7 @@ describe('tutorscore dashboard', () => {
     }
   });
 
-  it('raised no script errors in the browser', () => {
+  it('raised no script errors and broke no Content-Security-Policy in the browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });

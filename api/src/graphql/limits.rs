@@ -1,12 +1,16 @@
 //! Protections the schema builder does not offer itself: an alias limit (against alias
 //! bombs), a clear error for introspection when it is switched off (async-graphql would
-//! answer null), and error codes for errors raised before any resolver runs.
+//! answer null), error codes for errors raised before any resolver runs, and a marker that
+//! tells such request errors from errors raised during execution.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 
 use async_graphql::{
     ErrorExtensionValues, Response, ServerError, ServerResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
@@ -102,6 +106,49 @@ impl Extension for DocumentLimits {
             ));
         }
         Ok(document)
+    }
+}
+
+/// Request data that [`MarkExecution`] sets once the operation starts executing: a response
+/// whose request never got there failed to parse or validate (a GraphQL-over-HTTP "request
+/// error", answered without `data`).
+#[derive(Clone, Default)]
+pub struct Executed(Arc<AtomicBool>);
+
+impl Executed {
+    /// Whether the operation reached execution.
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Records that it did.
+    pub fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Sets the request's [`Executed`] (when it has one) as execution starts.
+#[derive(Clone, Copy)]
+pub struct MarkExecution;
+
+impl ExtensionFactory for MarkExecution {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for MarkExecution {
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        if let Some(executed) = ctx.data_opt::<Executed>() {
+            executed.set();
+        }
+        next.run(ctx, operation_name).await
     }
 }
 

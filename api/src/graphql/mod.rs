@@ -5,7 +5,7 @@
 //! areas, merged into the query, mutation and subscription roots here; [`connection`] builds
 //! every list's edges and page info; [`live`] the event stream under every subscription;
 //! [`enums`] the enums; [`ids`] our ids; [`loaders`] the DataLoaders; [`limits`] the document
-//! limits and error codes for errors raised before execution.
+//! limits, error codes for errors raised before execution and the execution marker.
 
 pub mod admin;
 pub mod connection;
@@ -81,7 +81,8 @@ pub fn build(state: AppState) -> AppSchema {
         .extension(limits::DocumentLimits {
             max_aliases: limits.max_aliases,
             introspection: limits.introspection,
-        });
+        })
+        .extension(limits::MarkExecution);
     if !limits.introspection {
         schema = schema.disable_introspection();
     }

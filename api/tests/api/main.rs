@@ -6,6 +6,7 @@ mod email;
 mod faults;
 mod health;
 mod helpers;
+mod pages;
 mod protocol;
 mod queries;
 mod recording;

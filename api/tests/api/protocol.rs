@@ -281,6 +281,56 @@ async fn the_graphql_response_media_type_uses_http_status_codes() {
 }
 
 #[tokio::test]
+async fn request_errors_get_400_and_no_data_under_the_graphql_response_media_type() {
+    let app = keyed_app().await;
+    let send = |accept: &'static str, body: Value| {
+        app.client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth("view-key-0123456789")
+            .header("accept", accept)
+            .json(&body)
+            .send()
+    };
+    let parse_failure = json!({ "query": "{ overview { " });
+    let validation_failure = json!({ "query": "{ nope }" });
+    for (accept, status) in [
+        ("application/graphql-response+json", 400),
+        ("application/json", 200),
+    ] {
+        for (case, body, code) in [
+            ("parse", &parse_failure, "GRAPHQL_PARSE_FAILED"),
+            ("validation", &validation_failure, "GRAPHQL_VALIDATION_FAILED"),
+        ] {
+            let response = send(accept, body.clone()).await.unwrap();
+            assert_eq!(response.status(), status, "{case} failure, {accept}");
+            assert_eq!(response.headers()["content-type"], accept);
+            let body: Value = response.json().await.unwrap();
+            assert!(
+                body.get("data").is_none(),
+                "{case} failure, {accept}: nothing executed, so no data: {body}"
+            );
+            assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+        }
+    }
+    // Without a query at all it is no GraphQL request: 400 whatever the client accepts.
+    for accept in ["application/graphql-response+json", "application/json"] {
+        let response = send(accept, json!({ "qeury": QUERY })).await.unwrap();
+        assert_eq!(response.status(), 400, "{accept}");
+    }
+    // An error raised while executing keeps `data` (null here: the field is non-null) and 200.
+    let response = send(
+        "application/graphql-response+json",
+        json!({ "query": ADMIN_QUERY }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    assert!(body.get("data").is_some(), "{body}");
+}
+
+#[tokio::test]
 async fn a_key_over_its_rate_gets_429_with_retry_after() {
     let app = spawn_app_with(|c| {
         c.run_worker = false;

@@ -29,7 +29,10 @@ pub fn backfill(
     let mut by_tutor: BTreeMap<Uuid, Vec<SessionFact>> = BTreeMap::new();
     for s in sessions {
         let r = reschedule_of.get(&s.id).map(|r| (*r).clone());
-        by_tutor.entry(s.tutor_id).or_default().push(sessions::read::fact(s.clone(), r));
+        by_tutor
+            .entry(s.tutor_id)
+            .or_default()
+            .push(sessions::read::fact(s.clone(), r));
     }
     let mut points = Vec::with_capacity(by_tutor.len() * weeks as usize);
     for (tutor_id, facts) in by_tutor {
