@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: the Rust suite once on SQLite and once on Postgres (each test makes its own
-# database and drops it), then the dashboard's checks when the frontend is present.
+# Runs every test: first sets up what a fresh machine lacks (scripts/setup-test.sh: one line
+# per piece), then the Rust suite once on SQLite and once on Postgres (each test makes its own
+# database and drops it), the dashboard's checks, the deployment files and the fuzz targets.
 # A backend that cannot be reached fails the run; nothing is skipped silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "==> Set-up: the tools the tests need"
+./scripts/setup-test.sh
+./scripts/check-setup.sh >/dev/null || ./scripts/check-setup.sh
 
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
@@ -30,7 +35,6 @@ ran+=("postgres+redis")
 
 if [ -f frontend/package.json ]; then
   echo "==> Dashboard: type check, lint, unit tests, build, browser tests against the real server"
-  [ -d frontend/node_modules ] || (cd frontend && npm ci --no-audit --no-fund)
   export TUTORSCORE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/tutorscore"
   (cd frontend && npm run check)
   ran+=("dashboard")

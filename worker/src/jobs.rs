@@ -136,10 +136,44 @@ pub async fn ensure_scheduled<C: ConnectionTrait>(
     Ok(true)
 }
 
-/// Claims up to `limit` due jobs for `worker` until `now + lease`, oldest first. Expired
-/// claims of dead workers are due again.
+/// Which jobs a claim takes: the worker claims the two queues separately, so that a backlog
+/// of email never delays a score (and a stream of recomputes never starves email).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Recomputes, the periodic recompute and the digest: what a dashboard waits for.
+    Scores,
+    /// Sending email.
+    Email,
+    /// Every job (tests, tools).
+    All,
+}
+
+impl Queue {
+    fn condition(self) -> Condition {
+        match self {
+            Queue::Scores => Condition::all().add(job::Column::Kind.ne(JobKind::SendEmail)),
+            Queue::Email => Condition::all().add(job::Column::Kind.eq(JobKind::SendEmail)),
+            Queue::All => Condition::all(),
+        }
+    }
+}
+
+/// Claims up to `limit` due jobs of every kind for `worker` until `now + lease`, oldest
+/// first. Expired claims of dead workers are due again.
 pub async fn claim(
     conn: &DatabaseConnection,
+    worker: &str,
+    limit: u64,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<job::Model>, DbErr> {
+    claim_from(conn, Queue::All, worker, limit, lease, now).await
+}
+
+/// Claims up to `limit` due jobs of `queue`, as [`claim`] does.
+pub async fn claim_from(
+    conn: &DatabaseConnection,
+    queue: Queue,
     worker: &str,
     limit: u64,
     lease: Duration,
@@ -160,6 +194,7 @@ pub async fn claim(
         .select_only()
         .column(job::Column::Id)
         .filter(due)
+        .filter(queue.condition())
         .order_by_asc(job::Column::RunAfter)
         .order_by_asc(job::Column::Id)
         .limit(limit)

@@ -18,7 +18,7 @@ use crate::{
     clock::SharedClock,
     db,
     events::SharedBus,
-    jobs::{self, RecomputeTutor, RetryPolicy},
+    jobs::{self, Queue, RecomputeTutor, RetryPolicy},
     mail::{
         MailService, digest,
         reports::{self, SendEmail, SendOutcome, SendRetry},
@@ -137,11 +137,23 @@ impl Worker {
         }
     }
 
-    /// Claims and processes one batch of due jobs.
+    /// Claims a batch of due jobs from each queue, then processes the scores' jobs before the
+    /// emails. (The running worker steps each queue on its own: [`Worker::run`].)
     pub async fn step(&self) -> Result<StepOutcome, DbErr> {
+        self.step_of(&[Queue::Scores, Queue::Email]).await
+    }
+
+    /// Claims up to a batch of due jobs from each of `queues` (all before processing any, so
+    /// the jobs this step enqueues wait for the next one) and processes them.
+    pub async fn step_of(&self, queues: &[Queue]) -> Result<StepOutcome, DbErr> {
         let now = self.clock.now();
         let lease = TimeDelta::seconds(self.config.lease_seconds);
-        let claimed = jobs::claim(&self.db, &self.id, self.config.batch_size, lease, now).await?;
+        let mut claimed = Vec::new();
+        for queue in queues {
+            claimed.extend(
+                jobs::claim_from(&self.db, *queue, &self.id, self.config.batch_size, lease, now).await?,
+            );
+        }
         let mut outcome = StepOutcome {
             claimed: claimed.len(),
             ..StepOutcome::default()
@@ -350,15 +362,26 @@ impl Worker {
         Ok(())
     }
 
-    /// Runs steps until `shutdown` is cancelled; a step in progress finishes first.
+    /// Runs until `shutdown` is cancelled; a step in progress finishes first. The scores'
+    /// queue and the email queue are stepped by two loops side by side: a backlog of email
+    /// (a backfill's reports, a slow mail server) never delays a score's push, and a stream
+    /// of recomputes never starves email.
     pub async fn run(self, shutdown: CancellationToken) {
         tracing::info!(worker = %self.id, "worker started");
         if let Err(e) = self.schedule_periodic().await {
             tracing::warn!(error = %e, "could not schedule the periodic recompute; will retry on the next start");
         }
+        tokio::join!(
+            self.run_queue(Queue::Scores, &shutdown),
+            self.run_queue(Queue::Email, &shutdown)
+        );
+        tracing::info!(worker = %self.id, "worker stopped");
+    }
+
+    async fn run_queue(&self, queue: Queue, shutdown: &CancellationToken) {
         let poll = Duration::from_millis(self.config.poll_interval_ms);
         while !shutdown.is_cancelled() {
-            let wait = match self.step().await {
+            let wait = match self.step_of(&[queue]).await {
                 Ok(outcome) if !outcome.is_idle() => continue,
                 Ok(_) => poll,
                 Err(e) => {
@@ -372,6 +395,5 @@ impl Worker {
                 () = shutdown.cancelled() => {}
             }
         }
-        tracing::info!(worker = %self.id, "worker stopped");
     }
 }

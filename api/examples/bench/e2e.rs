@@ -210,7 +210,16 @@ async fn subscribe(
     Ok(readers)
 }
 
-pub async fn run(system: &mut System, args: &Args, duration: Duration, report: &mut Report) -> Result<()> {
+/// What every measurement of one offered rate shares.
+struct Rig {
+    ids: HashMap<String, String>,
+    generator: Arc<SessionGen>,
+    collector: Arc<Mutex<Collector>>,
+    stop: CancellationToken,
+    readers: JoinSet<()>,
+}
+
+async fn rig(system: &System, args: &Args, name: &str) -> Result<Rig> {
     let tutors = system.tutors().await?;
     let ids: HashMap<String, String> = tutors
         .iter()
@@ -218,153 +227,240 @@ pub async fn run(system: &mut System, args: &Args, duration: Duration, report: &
         .collect();
     let generator = Arc::new(SessionGen::new(
         system.dataset.tutors,
-        format!("{}-e2e", system.id_prefix),
+        format!("{}-{name}", system.id_prefix),
     ));
     let collector = Arc::new(Mutex::new(Collector::default()));
     let stop = CancellationToken::new();
     eprintln!(
-        "==> e2e: {} WebSocket subscribers to every tutor's score",
+        "==> {name}: {} WebSocket subscribers to every tutor's score",
         args.subscribers
     );
-    let mut readers = subscribe(&system.client, args.subscribers, collector.clone(), stop.clone()).await?;
+    let readers = subscribe(&system.client, args.subscribers, collector.clone(), stop.clone()).await?;
+    Ok(Rig {
+        ids,
+        generator,
+        collector,
+        stop,
+        readers,
+    })
+}
 
+impl Rig {
+    async fn finish(mut self) {
+        self.stop.cancel();
+        while self.readers.join_next().await.is_some() {}
+    }
+}
+
+pub async fn run(system: &mut System, args: &Args, duration: Duration, report: &mut Report) -> Result<()> {
+    let rig = rig(system, args, "e2e").await?;
     for &rate in &args.rates {
-        eprintln!("==> e2e: {rate} sessions/s offered for {duration:?}");
-        let first_job = last_job_id(system).await?;
-        *collector.lock().unwrap() = Collector::default();
-        system.settle().await;
-        let probe = Probe::start(&system.pids);
-        let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-        let sessions = Arc::new(Mutex::new(Vec::<Sent>::new()));
-        let mutation_latencies = Arc::new(Mutex::new(Vec::new()));
-        let mutation_errors = Arc::new(Mutex::new((0u64, None::<String>)));
-        let mut senders = JoinSet::new();
-        let mut rng = StdRng::from_os_rng();
-        let (mut sent, mut skipped) = (0u64, 0u64);
-        let start = Instant::now();
-        let mut tick = tokio::time::interval(Duration::from_millis(1));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        while start.elapsed() < duration {
-            tick.tick().await;
-            let due = (start.elapsed().as_secs_f64().min(duration.as_secs_f64()) * f64::from(rate)) as u64;
-            while sent + skipped < due {
-                let Ok(permit) = in_flight.clone().try_acquire_owned() else {
-                    skipped += 1;
-                    continue;
-                };
-                sent += 1;
-                let tutor = generator.random_tutor(&mut rng);
-                let external = crate::payload::tutor_external_id(tutor);
-                let tutor_id = ids.get(&external).cloned().context("tutor id")?;
-                let body = Api::body(RECORD, json!({ "s": generator.session(&mut rng, tutor) }));
-                let (api, sessions) = (system.client.clone(), sessions.clone());
-                let (latencies, errors) = (mutation_latencies.clone(), mutation_errors.clone());
-                senders.spawn(async move {
-                    let sent_at = Instant::now();
-                    let result = api.post(body).await;
-                    let responded = Instant::now();
-                    let committed = Utc::now();
-                    drop(permit);
-                    let stored = result
-                        .as_ref()
-                        .ok()
-                        .filter(|d| d["recordSession"]["outcome"] == "STORED");
-                    match stored.and_then(|d| d["recordSession"]["session"]["id"].as_str()) {
-                        Some(session_id) => {
-                            latencies.lock().unwrap().push(responded - sent_at);
-                            sessions.lock().unwrap().push(Sent {
-                                tutor_id,
-                                session_id: session_id.to_owned(),
-                                sent: sent_at,
-                                responded,
-                                committed,
-                            });
-                        }
-                        None => {
-                            let mut e = errors.lock().unwrap();
-                            e.0 += 1;
-                            if e.1.is_none() {
-                                e.1 = Some(match result {
-                                    Ok(data) => format!("unexpected answer {data}"),
-                                    Err(err) => format!("{err:#}"),
-                                });
-                            }
-                        }
-                    }
-                });
-            }
-        }
-        let send_seconds = start.elapsed().as_secs_f64();
-        while senders.join_next().await.is_some() {}
-        // The last recomputes, then a moment for their pushes (at most the deadline).
-        let waited = Instant::now();
-        while system.pending_jobs().await? > 0 && waited.elapsed() < DEADLINE {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let mut row = system.row("e2e", &rate.to_string());
-        probe.finish(&mut row).await;
-
-        let stamps = job_stamps(system, first_job).await?;
-        let sessions = std::mem::take(&mut *sessions.lock().unwrap());
-        let (m, lagged) = {
-            let collector = collector.lock().unwrap();
-            (match_sessions(&sessions, &collector, &stamps), collector.lagged)
-        };
-        let (failed, first_error) = mutation_errors.lock().unwrap().clone();
-        let mutation = Latencies::of(&mutation_latencies.lock().unwrap());
-        let after = Latencies::of(&m.after_response);
-        let achieved = sent as f64 / send_seconds;
-        row.variant = format!("{rate}/s offered, {} subscribers", args.subscribers);
-        row.count = m.latencies.len() as u64;
-        row.errors = m.unmatched + m.late + failed;
-        row.rate_per_s = Some(achieved);
-        row.latency = Latencies::of(&m.latencies);
-        let p99_all = p99_counting_failures(&m.latencies, row.errors);
-        let ms = |l: Option<Latencies>, f: fn(&Latencies) -> f64| {
-            l.map_or("-".into(), |l| format!("{:.1} ms", f(&l)))
-        };
-        row.note = format!(
-            "send->push; achieved {achieved:.0}/s; response->push p50 {} p99 {}; mutation p50 {} p99 {}; {} matched through the job stamp",
-            ms(after, |l| l.p50_ms),
-            ms(after, |l| l.p99_ms),
-            ms(mutation, |l| l.p50_ms),
-            ms(mutation, |l| l.p99_ms),
-            m.by_job_stamp,
-        );
-        if skipped > 0 {
-            row.note += &format!("; {skipped} not sent ({MAX_IN_FLIGHT} in flight)");
-        }
-        if m.unmatched + m.late > 0 {
-            row.note += &format!(
-                "; {} never pushed, {} pushed after {DEADLINE:?}",
-                m.unmatched, m.late
-            );
-        }
-        if lagged > 0 {
-            row.note += &format!("; {lagged} lag snapshots");
-        }
-        if let Some(e) = first_error {
-            row.note += &format!("; {failed} mutations failed, first: {e}");
-        }
-        row.details = json!({
-            "offered_per_s": rate,
-            "sent": sent,
-            "skipped": skipped,
-            "achieved_per_s": achieved,
-            "mutation_errors": failed,
-            "unmatched": m.unmatched,
-            "late": m.late,
-            "matched_by_job_stamp": m.by_job_stamp,
-            "lagged_snapshots": lagged,
-            "p99_counting_errors_ms": p99_all,
-            "response_to_push": after,
-            "mutation": mutation,
-        });
+        let row = measure(system, &rig, args, "e2e", rate, duration).await?;
         report.push(row);
         system.wait_drained(Duration::from_secs(600)).await?;
     }
-    stop.cancel();
-    while readers.join_next().await.is_some() {}
+    rig.finish().await;
     Ok(())
+}
+
+/// Report jobs queued for the backlog scenario.
+const BACKLOG_REPORTS: usize = 5_000;
+/// The backlog scenario's offered rate.
+const BACKLOG_RATE: u32 = 100;
+
+/// Push latency while a backlog of report emails waits to be sent, against an idle queue in
+/// the same run: the worker claims scores and email separately, so the backlog should cost
+/// little (goal: p99 within 2x of the idle queue's).
+pub async fn backlog(
+    system: &mut System,
+    args: &Args,
+    duration: Duration,
+    report: &mut Report,
+) -> Result<()> {
+    let rig = rig(system, args, "backlog").await?;
+    let idle = measure(system, &rig, args, "backlog", BACKLOG_RATE, duration).await?;
+    system.wait_drained(Duration::from_secs(600)).await?;
+    eprintln!("==> backlog: queueing {BACKLOG_REPORTS} report emails");
+    let recipients: Vec<String> = (0..BACKLOG_REPORTS)
+        .map(|n| format!("backlog-{n}@bench.example"))
+        .collect();
+    let rendered = worker::mail::render::Rendered {
+        subject: "A queued report".into(),
+        text: "A report waiting to be sent.\n".repeat(40),
+        html: "<p>A report waiting to be sent.</p>".repeat(40),
+    };
+    let key = format!("backlog:{}", system.id_prefix);
+    worker::mail::reports::enqueue(
+        &system.db,
+        entity::EmailKind::SessionReport,
+        &key,
+        (None, None),
+        &rendered,
+        &recipients,
+        Utc::now(),
+    )
+    .await?;
+    let mut busy = measure(system, &rig, args, "backlog", BACKLOG_RATE, duration).await?;
+    rig.finish().await;
+    let ratio = match (&busy.latency, &idle.latency) {
+        (Some(b), Some(i)) if i.p99_ms > 0.0 => Some(b.p99_ms / i.p99_ms),
+        _ => None,
+    };
+    let mut idle = idle;
+    idle.variant = format!("{BACKLOG_RATE}/s offered, idle queue");
+    busy.variant = format!("{BACKLOG_RATE}/s offered, {BACKLOG_REPORTS} report jobs queued");
+    busy.note = format!(
+        "p99 {} the idle queue's; {}",
+        ratio.map_or("-".into(), |r| format!("{r:.2}x")),
+        busy.note
+    );
+    busy.details["p99_ratio_to_idle"] = json!(ratio);
+    report.push(idle);
+    report.push(busy);
+    system.wait_drained(Duration::from_secs(600)).await?;
+    Ok(())
+}
+
+/// Sends sessions at `rate` for `duration` and matches them with their pushes.
+async fn measure(
+    system: &System,
+    rig: &Rig,
+    args: &Args,
+    scenario: &str,
+    rate: u32,
+    duration: Duration,
+) -> Result<crate::stats::Row> {
+    let (ids, generator, collector) = (&rig.ids, &rig.generator, &rig.collector);
+    eprintln!("==> {scenario}: {rate} sessions/s offered for {duration:?}");
+    let first_job = last_job_id(system).await?;
+    *collector.lock().unwrap() = Collector::default();
+    system.settle().await;
+    let probe = Probe::start(&system.pids);
+    let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let sessions = Arc::new(Mutex::new(Vec::<Sent>::new()));
+    let mutation_latencies = Arc::new(Mutex::new(Vec::new()));
+    let mutation_errors = Arc::new(Mutex::new((0u64, None::<String>)));
+    let mut senders = JoinSet::new();
+    let mut rng = StdRng::from_os_rng();
+    let (mut sent, mut skipped) = (0u64, 0u64);
+    let start = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    while start.elapsed() < duration {
+        tick.tick().await;
+        let due = (start.elapsed().as_secs_f64().min(duration.as_secs_f64()) * f64::from(rate)) as u64;
+        while sent + skipped < due {
+            let Ok(permit) = in_flight.clone().try_acquire_owned() else {
+                skipped += 1;
+                continue;
+            };
+            sent += 1;
+            let tutor = generator.random_tutor(&mut rng);
+            let external = crate::payload::tutor_external_id(tutor);
+            let tutor_id = ids.get(&external).cloned().context("tutor id")?;
+            let body = Api::body(RECORD, json!({ "s": generator.session(&mut rng, tutor) }));
+            let (api, sessions) = (system.client.clone(), sessions.clone());
+            let (latencies, errors) = (mutation_latencies.clone(), mutation_errors.clone());
+            senders.spawn(async move {
+                let sent_at = Instant::now();
+                let result = api.post(body).await;
+                let responded = Instant::now();
+                let committed = Utc::now();
+                drop(permit);
+                let stored = result
+                    .as_ref()
+                    .ok()
+                    .filter(|d| d["recordSession"]["outcome"] == "STORED");
+                match stored.and_then(|d| d["recordSession"]["session"]["id"].as_str()) {
+                    Some(session_id) => {
+                        latencies.lock().unwrap().push(responded - sent_at);
+                        sessions.lock().unwrap().push(Sent {
+                            tutor_id,
+                            session_id: session_id.to_owned(),
+                            sent: sent_at,
+                            responded,
+                            committed,
+                        });
+                    }
+                    None => {
+                        let mut e = errors.lock().unwrap();
+                        e.0 += 1;
+                        if e.1.is_none() {
+                            e.1 = Some(match result {
+                                Ok(data) => format!("unexpected answer {data}"),
+                                Err(err) => format!("{err:#}"),
+                            });
+                        }
+                    }
+                }
+            });
+        }
+    }
+    let send_seconds = start.elapsed().as_secs_f64();
+    while senders.join_next().await.is_some() {}
+    // The last recomputes, then a moment for their pushes (at most the deadline).
+    let waited = Instant::now();
+    while system.pending_jobs().await? > 0 && waited.elapsed() < DEADLINE {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut row = system.row(scenario, &rate.to_string());
+    probe.finish(&mut row).await;
+
+    let stamps = job_stamps(system, first_job).await?;
+    let sessions = std::mem::take(&mut *sessions.lock().unwrap());
+    let (m, lagged) = {
+        let collector = collector.lock().unwrap();
+        (match_sessions(&sessions, &collector, &stamps), collector.lagged)
+    };
+    let (failed, first_error) = mutation_errors.lock().unwrap().clone();
+    let mutation = Latencies::of(&mutation_latencies.lock().unwrap());
+    let after = Latencies::of(&m.after_response);
+    let achieved = sent as f64 / send_seconds;
+    row.variant = format!("{rate}/s offered, {} subscribers", args.subscribers);
+    row.count = m.latencies.len() as u64;
+    row.errors = m.unmatched + m.late + failed;
+    row.rate_per_s = Some(achieved);
+    row.latency = Latencies::of(&m.latencies);
+    let p99_all = p99_counting_failures(&m.latencies, row.errors);
+    let ms =
+        |l: Option<Latencies>, f: fn(&Latencies) -> f64| l.map_or("-".into(), |l| format!("{:.1} ms", f(&l)));
+    row.note = format!(
+        "send->push; achieved {achieved:.0}/s; response->push p50 {} p99 {}; mutation p50 {} p99 {}; {} matched through the job stamp",
+        ms(after, |l| l.p50_ms),
+        ms(after, |l| l.p99_ms),
+        ms(mutation, |l| l.p50_ms),
+        ms(mutation, |l| l.p99_ms),
+        m.by_job_stamp,
+    );
+    if skipped > 0 {
+        row.note += &format!("; {skipped} not sent ({MAX_IN_FLIGHT} in flight)");
+    }
+    if m.unmatched + m.late > 0 {
+        row.note += &format!(
+            "; {} never pushed, {} pushed after {DEADLINE:?}",
+            m.unmatched, m.late
+        );
+    }
+    if lagged > 0 {
+        row.note += &format!("; {lagged} lag snapshots");
+    }
+    if let Some(e) = first_error {
+        row.note += &format!("; {failed} mutations failed, first: {e}");
+    }
+    row.details = json!({
+        "offered_per_s": rate,
+        "sent": sent,
+        "skipped": skipped,
+        "achieved_per_s": achieved,
+        "mutation_errors": failed,
+        "unmatched": m.unmatched,
+        "late": m.late,
+        "matched_by_job_stamp": m.by_job_stamp,
+        "lagged_snapshots": lagged,
+        "p99_counting_errors_ms": p99_all,
+        "response_to_push": after,
+        "mutation": mutation,
+    });
+    Ok(row)
 }

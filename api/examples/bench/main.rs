@@ -70,6 +70,8 @@ pub enum Scenario {
     Fanout,
     Reads,
     Recompute,
+    /// Push latency while 5,000 report emails are queued, against an idle queue.
+    Backlog,
 }
 
 /// tutorscore benchmark harness: starts the system, loads data, measures, reports.
@@ -180,6 +182,7 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
     let order = [
         Scenario::Ingest,
         Scenario::E2e,
+        Scenario::Backlog,
         Scenario::Fanout,
         Scenario::Reads,
         Scenario::Recompute,
@@ -190,6 +193,7 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
         match scenario {
             Scenario::Ingest => ingest::run(&mut system, args, duration, &mut report).await?,
             Scenario::E2e => e2e::run(&mut system, args, duration, &mut report).await?,
+            Scenario::Backlog => e2e::backlog(&mut system, args, duration, &mut report).await?,
             Scenario::Fanout => fanout::run(&mut system, args, &mut report).await?,
             Scenario::Reads => reads::run(&mut system, duration, &mut report).await?,
             Scenario::Recompute => recompute::run(&mut system, &mut report).await?,

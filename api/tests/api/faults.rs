@@ -394,6 +394,8 @@ async fn service_mode_fault_a_worker_killed_mid_batch_loses_nothing_and_sends_ea
     let deployment = Deployment::new(&database)
         .with("EMAIL_TO", "ops@example.com")
         .with("SMTP_URL", &sink.url())
+        // The sessions reach 500 hours back: every one of them gets its report.
+        .with("SESSION_REPORTS_MAX_AGE_HOURS", "1000")
         .with("WORKER_BATCH_SIZE", "40");
     let api = deployment.api().await;
     let client = reqwest::Client::new();

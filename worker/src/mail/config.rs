@@ -42,6 +42,11 @@ pub struct MailConfig {
     /// Per-session reports: all, flagged or off. See the README for the trade-off.
     #[arg(long, env = "SESSION_REPORTS", value_enum, default_value_t = SessionReports::All)]
     pub session_reports: SessionReports,
+    /// Sessions scheduled longer ago than this many hours get no per-session report (a
+    /// backfill of history would otherwise mail a report about every old session); the
+    /// daily digest still counts them.
+    #[arg(long, env = "SESSION_REPORTS_MAX_AGE_HOURS", default_value_t = 48)]
+    pub session_reports_max_age_hours: i64,
     /// Also send an alert when a tutor leaves high risk.
     #[arg(long, env = "ALERT_ON_RECOVERY", default_value_t = false, action = clap::ArgAction::Set)]
     pub alert_on_recovery: bool,

@@ -12,7 +12,7 @@
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use entity::{EmailKind, EmailStatus, JobKind, RiskLevel, email_report, prelude::*, session, tutor};
+use entity::{EmailKind, EmailStatus, JobKind, RiskLevel, email_report, prelude::*, tutor};
 use lettre::{
     Message,
     message::{Mailbox, MultiPart},
@@ -124,12 +124,11 @@ pub async fn enqueue_after_recompute<C: ConnectionTrait>(
         SessionReports::Off => false,
     };
     if wanted && !facts.sessions.is_empty() {
-        let sessions = Session::find()
-            .filter(session::Column::Id.is_in(facts.sessions.iter().copied()))
-            .find_also_related(Reschedule)
-            .all(db)
-            .await?;
-        for (session, reschedule) in sessions {
+        // A backfill of old sessions gets no report each: the digest covers them.
+        let oldest = now - chrono::Duration::hours(config.session_reports_max_age_hours);
+        let sessions = crate::sessions::read::by_ids(db, facts.sessions.iter().copied()).await?;
+        let recent = sessions.into_iter().filter(|(s, _)| s.scheduled_start >= oldest);
+        for (session, reschedule) in recent {
             let rendered = render::session_report(&tutor, &session, reschedule.as_ref(), facts.report);
             // A corrected session is a new event: the key includes the version of the row.
             let key = format!("session:{}:{}", session.id, session.updated_at.timestamp_micros());

@@ -34,10 +34,21 @@ pub struct TestWorld {
 /// A fresh database and a worker on it (three attempts per job), sending email through
 /// `mail` when given.
 pub async fn spawn_worker(mail: Option<MailService>) -> TestWorld {
+    spawn_worker_with(mail, test_worker_config()).await
+}
+
+/// The same with the worker's settings given.
+pub async fn spawn_worker_with(mail: Option<MailService>, config: WorkerConfig) -> TestWorld {
     let database = TestDatabase::migrated().await;
     let clock = ManualClock::new(now());
     let bus = InProcessBus::new();
-    let worker = worker_for(&database.db, &clock, &bus);
+    let worker = Worker::new(
+        database.db.clone(),
+        bus.clone(),
+        clock.clone(),
+        ScoringConfig::default(),
+        config,
+    );
     let worker = match mail {
         Some(mail) => worker.with_mail(mail),
         None => worker,
@@ -50,18 +61,12 @@ pub async fn spawn_worker(mail: Option<MailService>) -> TestWorld {
     }
 }
 
-/// Another worker on the same database, clock and bus.
-pub fn worker_for(db: &DatabaseConnection, clock: &Arc<ManualClock>, bus: &Arc<InProcessBus>) -> Worker {
-    Worker::new(
-        db.clone(),
-        bus.clone(),
-        clock.clone(),
-        ScoringConfig::default(),
-        WorkerConfig {
-            max_attempts: 3,
-            ..WorkerConfig::default()
-        },
-    )
+/// The tests' worker settings: the defaults with three attempts per job.
+pub fn test_worker_config() -> WorkerConfig {
+    WorkerConfig {
+        max_attempts: 3,
+        ..WorkerConfig::default()
+    }
 }
 
 impl TestWorld {
@@ -94,6 +99,23 @@ impl TestWorld {
         sessions::record_session(self.db(), &bus, &valid, "input", now)
             .await
             .expect("recorded")
+    }
+
+    /// Records a batch as `recordSessions` does (one transaction, a savepoint per item).
+    pub async fn record_batch(&self, drafts: Vec<SessionDraft>) -> Vec<Recorded> {
+        let now = self.clock.now();
+        let items = drafts
+            .into_iter()
+            .enumerate()
+            .map(|(i, draft)| ValidSession::check(&format!("inputs[{i}]"), draft, now))
+            .collect();
+        let bus: worker::events::SharedBus = self.bus.clone();
+        sessions::record_sessions(self.db(), &bus, items, now)
+            .await
+            .expect("recorded")
+            .into_iter()
+            .map(|r| r.expect("every item valid"))
+            .collect()
     }
 
     /// Runs worker steps until nothing is due.

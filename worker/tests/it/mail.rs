@@ -5,7 +5,10 @@
 use chrono::{Duration, TimeZone, Utc};
 use entity::{EmailKind, EmailStatus, SessionStatus, email_report, prelude::*, session, tutor};
 use mail_parser::{MessageParser, MimeHeaders};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
+};
 use uuid::Uuid;
 use worker::{
     clock::Clock,
@@ -16,7 +19,7 @@ use worker::{
 };
 
 use crate::{
-    helpers::{TestWorld, hour_session, now, spawn_worker},
+    helpers::{TestWorld, hour_session, now, spawn_worker_with, test_worker_config},
     smtp::{Mode, SmtpSink},
 };
 
@@ -55,10 +58,14 @@ impl std::ops::Deref for Setup {
 }
 
 async fn setup(reports: SessionReports) -> Setup {
+    setup_with(reports, test_worker_config()).await
+}
+
+async fn setup_with(reports: SessionReports, config: WorkerConfig) -> Setup {
     let port = free_port();
     let mail = MailService::from_config(mail_config(port, reports)).unwrap();
     Setup {
-        world: spawn_worker(Some(mail)).await,
+        world: spawn_worker_with(Some(mail), config).await,
         port,
     }
 }
@@ -553,5 +560,94 @@ async fn the_digest_lists_tutors_who_turned_high_in_the_last_day() {
             .unwrap(),
         0,
         "once per day"
+    );
+}
+
+#[tokio::test]
+async fn a_backfill_of_old_sessions_sends_no_report_about_them() {
+    let s = setup(SessionReports::All).await;
+    let sink = s.sink(Mode::Accept);
+    let t = s.tutor("backfill", "Backfilled Tutor").await;
+    // Thirty sessions of the last five weeks and one of today, as a backfill sends them.
+    let mut drafts: Vec<_> = (3..33)
+        .map(|d| hour_session(&t, "student-7", SessionStatus::Completed, d))
+        .collect();
+    drafts.push(hour_session(&t, "student-7", SessionStatus::Completed, 0));
+    let recorded = s.record_batch(drafts).await;
+    let today = recorded.last().unwrap().session.id;
+    s.drain().await;
+
+    let session_reports: Vec<_> = reports(s.db())
+        .await
+        .into_iter()
+        .filter(|r| r.kind == EmailKind::SessionReport)
+        .collect();
+    assert_eq!(
+        session_reports.len(),
+        2,
+        "one report per recipient, about today's session only"
+    );
+    assert!(session_reports.iter().all(|r| r.session_id == Some(today)));
+    assert_eq!(sink.messages().len(), 2);
+    assert_eq!(
+        MailConfig::default().session_reports_max_age_hours,
+        48,
+        "the documented default"
+    );
+}
+
+#[tokio::test]
+async fn a_backlog_of_email_does_not_hold_back_a_score_and_recomputes_do_not_starve_email() {
+    let s = setup_with(
+        SessionReports::All,
+        WorkerConfig {
+            batch_size: 5,
+            ..test_worker_config()
+        },
+    )
+    .await;
+    let _sink = s.sink(Mode::Accept);
+    let first = s.tutor("first", "First Tutor").await;
+    for minutes in 0..10 {
+        let mut draft = hour_session(&first, "student-7", SessionStatus::Completed, 0);
+        draft.scheduled_start -= Duration::minutes(minutes * 90);
+        draft.actual_start = Some(draft.scheduled_start);
+        draft.actual_end = Some(draft.scheduled_start + Duration::minutes(60));
+        s.world.record(draft).await;
+    }
+    // Only the scores' queue: the twenty reports (ten sessions, two recipients) wait.
+    while !s.worker.step_of(&[jobs::Queue::Scores]).await.unwrap().is_idle() {}
+    let waiting = Job::find()
+        .filter(entity::job::Column::Kind.eq(entity::JobKind::SendEmail))
+        .filter(entity::job::Column::Status.eq(entity::JobStatus::Queued))
+        .count(s.db())
+        .await
+        .unwrap();
+    assert_eq!(waiting, 20);
+
+    // A session of another tutor arrives behind the backlog, and more recomputes after it.
+    s.clock.advance(Duration::seconds(1));
+    let second = s.tutor("second", "Second Tutor").await;
+    s.world
+        .record(hour_session(&second, "student-8", SessionStatus::Completed, 0))
+        .await;
+    let third = s.tutor("third", "Third Tutor").await;
+    for _ in 0..6 {
+        jobs::enqueue_recompute(s.db(), [third.id], s.clock.now())
+            .await
+            .unwrap();
+    }
+    let outcome = s.worker.step().await.unwrap();
+    assert!(
+        TutorScore::find_by_id(second.id)
+            .one(s.db())
+            .await
+            .unwrap()
+            .is_some(),
+        "the new session's score did not wait for the twenty emails queued before it"
+    );
+    assert_eq!(
+        outcome.emails, 5,
+        "and email went on in the same step: {outcome:?}"
     );
 }
