@@ -4,26 +4,32 @@
 
 use std::fmt;
 
+use entity::UserRole;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use uuid::Uuid;
+use worker::audit::Actor;
 
-/// What a key may do. Each role includes the ones before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What an operation needs. Keys hold viewer, ingest or admin; people viewer, coach or admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Queries and subscriptions.
     Viewer,
-    /// Plus mutations that record data.
+    /// Plus mutations that record data (keys: the platform's backend).
     Ingest,
-    /// Plus administration (retrying dead jobs and failed emails).
+    /// Plus acting on alerts (people: coaches).
+    Coach,
+    /// Everything: administration (people, dead jobs, failed emails).
     Admin,
 }
 
 impl Role {
-    /// The role's name, as written in `API_KEYS`.
+    /// The role's name, as written in `API_KEYS` and stored for people.
     pub fn name(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",
             Role::Ingest => "ingest",
+            Role::Coach => "coach",
             Role::Admin => "admin",
         }
     }
@@ -36,20 +42,36 @@ impl fmt::Display for Role {
 }
 
 /// Who is calling: decided once per request (HTTP) or connection (WebSocket).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
-    /// No keys are configured: the server runs open (loopback only) and allows everything.
+    /// No keys and no users: the server runs open (loopback only) and allows everything.
     Open,
-    /// A configured key with its role.
+    /// A configured key with its role (viewer, ingest or admin).
     Key { role: Role, key_index: usize },
+    /// A signed-in person.
+    Person {
+        user_id: Uuid,
+        email: String,
+        role: UserRole,
+        sign_in_id: Uuid,
+    },
 }
 
 impl Caller {
-    /// Whether the caller may perform operations needing `role`.
-    pub fn allows(&self, role: Role) -> bool {
+    /// Whether the caller may perform operations needing `needed`.
+    pub fn allows(&self, needed: Role) -> bool {
         match self {
             Caller::Open => true,
-            Caller::Key { role: have, .. } => *have >= role,
+            Caller::Key { role, .. } => match role {
+                Role::Admin => true,
+                Role::Ingest => matches!(needed, Role::Viewer | Role::Ingest),
+                Role::Viewer | Role::Coach => needed == Role::Viewer,
+            },
+            Caller::Person { role, .. } => match role {
+                UserRole::Admin => true,
+                UserRole::Coach => matches!(needed, Role::Viewer | Role::Coach),
+                UserRole::Viewer => needed == Role::Viewer,
+            },
         }
     }
 
@@ -58,6 +80,28 @@ impl Caller {
         match self {
             Caller::Open => "open".into(),
             Caller::Key { role, key_index } => format!("{role}-key-{key_index}"),
+            Caller::Person { user_id, .. } => format!("user-{user_id}"),
+        }
+    }
+
+    /// The caller as the audit trail names them.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Caller::Open => Actor::local(),
+            Caller::Key { .. } => Actor::key(self.label()),
+            Caller::Person { user_id, email, .. } => Actor {
+                kind: entity::ActorKind::User,
+                user_id: Some(*user_id),
+                label: email.clone(),
+            },
+        }
+    }
+
+    /// The signed-in person's id, if the caller is one.
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Caller::Person { user_id, .. } => Some(*user_id),
+            _ => None,
         }
     }
 }
@@ -168,8 +212,10 @@ pub struct RoleGuard(pub Role);
 
 impl async_graphql::Guard for RoleGuard {
     async fn check(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<()> {
-        let caller = ctx.data_opt::<Caller>().copied().unwrap_or(Caller::Open);
-        if caller.allows(self.0) {
+        let allowed = ctx
+            .data_opt::<Caller>()
+            .is_none_or(|caller| caller.allows(self.0));
+        if allowed {
             Ok(())
         } else {
             Err(crate::error::ApiError::Forbidden(self.0.name()).into())
@@ -225,12 +271,21 @@ mod tests {
     }
 
     #[test]
-    fn roles_include_the_ones_below() {
+    fn roles_allow_what_they_should() {
         let ingest = Caller::Key {
             role: Role::Ingest,
             key_index: 0,
         };
         assert!(ingest.allows(Role::Viewer) && ingest.allows(Role::Ingest) && !ingest.allows(Role::Admin));
+        assert!(!ingest.allows(Role::Coach), "machines do not triage alerts");
+        let coach = Caller::Person {
+            user_id: Uuid::nil(),
+            email: "coach@example.com".into(),
+            role: UserRole::Coach,
+            sign_in_id: Uuid::nil(),
+        };
+        assert!(coach.allows(Role::Viewer) && coach.allows(Role::Coach));
+        assert!(!coach.allows(Role::Ingest) && !coach.allows(Role::Admin));
         assert_eq!(bearer("Bearer abc"), Some("abc"));
         assert_eq!(bearer("bearer  abc "), Some("abc"));
         assert_eq!(bearer("Basic abc"), None);

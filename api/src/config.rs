@@ -4,8 +4,10 @@ use std::net::SocketAddr;
 
 use clap::Args;
 use worker::{
+    alerts::AlertsConfig,
     config::{CoreConfig, Secret, defaults},
     mail::MailConfig,
+    people::PeopleConfig,
     runner::WorkerConfig,
     scoring::ScoringConfig,
 };
@@ -24,6 +26,11 @@ pub struct ApiConfig {
     #[arg(long, env = "DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_data: bool,
 
+    /// With the demo data, also create a few demo users (printed once at first start); then
+    /// people sign in to the dashboard.
+    #[arg(long, env = "DEMO_USERS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo_users: bool,
+
     /// Run the worker inside the api process (the embedded default). Set to false when
     /// separate `tutorscore-worker` processes do the work (service mode).
     #[arg(long, env = "RUN_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
@@ -38,8 +45,28 @@ pub struct ApiConfig {
     #[arg(long, env = "DASHBOARD_DIR", default_value = "frontend/dist")]
     pub dashboard_dir: String,
 
+    /// Email of an admin to create on first start, when the server has no users yet (with
+    /// `ADMIN_PASSWORD`).
+    #[arg(long, env = "ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+
+    /// Password of that first admin (at least `PASSWORD_MIN_LENGTH` characters).
+    #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<Secret>,
+
+    /// Failed sign-ins allowed per account in 15 minutes (an address gets four times as many);
+    /// then 429 until the window passes.
+    #[arg(long, env = "SIGN_IN_MAX_FAILURES", default_value_t = 5)]
+    pub sign_in_max_failures: usize,
+
     #[command(flatten)]
     pub limits: LimitsConfig,
+
+    #[command(flatten)]
+    pub people: PeopleConfig,
+
+    #[command(flatten)]
+    pub alerts: AlertsConfig,
 
     #[command(flatten)]
     pub worker: WorkerConfig,

@@ -16,6 +16,8 @@ pub enum ApiError {
     BadUserInput { field: String, message: String },
     /// The thing asked for does not exist.
     NotFound(String),
+    /// Someone changed it first: the caller acted on a stale version.
+    Conflict(String),
     /// No valid API key was presented.
     Unauthenticated,
     /// The caller's role does not allow the operation; names the role it needs.
@@ -41,7 +43,7 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::BadUserInput { field, message } => format!("{field}: {message}"),
-            ApiError::NotFound(what) => what.clone(),
+            ApiError::NotFound(what) | ApiError::Conflict(what) => what.clone(),
             ApiError::Unauthenticated => "a valid API key is required (Authorization: Bearer <key>)".into(),
             ApiError::Forbidden(role) => format!("this operation needs the {role} role"),
             ApiError::RateLimited { retry_after_seconds } => {
@@ -57,6 +59,7 @@ impl ApiError {
         match self {
             ApiError::BadUserInput { .. } => "BAD_USER_INPUT",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Conflict(_) => "CONFLICT",
             ApiError::Unauthenticated => "UNAUTHENTICATED",
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
@@ -107,6 +110,7 @@ impl From<DomainError> for ApiError {
         match err {
             DomainError::Invalid { field, rule } => ApiError::BadUserInput { field, message: rule },
             DomainError::NotFound(what) => ApiError::NotFound(what),
+            DomainError::Conflict(what) => ApiError::Conflict(what),
             DomainError::Database(e) => e.into(),
         }
     }

@@ -49,12 +49,21 @@ fn error_response(status: StatusCode, code: &str, message: &str, request_id: &st
     response
 }
 
-/// The caller of an HTTP request, from its `Authorization` header.
-pub fn caller_of(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().ok().and_then(auth::bearer).unwrap_or("\0malformed"));
-    state.keys.authenticate(presented)
+/// The caller of an HTTP request: a key in its `Authorization` header (when keys are
+/// configured), else the person its session cookie signs in, else the local admin of an open
+/// server, else nobody.
+pub async fn caller_of(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    match headers.get(header::AUTHORIZATION) {
+        Some(value) if !state.keys.is_empty() => {
+            let presented = value
+                .to_str()
+                .ok()
+                .and_then(auth::bearer)
+                .unwrap_or("\0malformed");
+            state.keys.authenticate(Some(presented))
+        }
+        _ => crate::people::caller_without_key(state, headers).await,
+    }
 }
 
 /// `GET /graphql`: a WebSocket upgrade, or a query in the query string.
@@ -65,7 +74,12 @@ pub async fn graphql_get(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> HttpResponse {
     if let Ok(upgrade) = upgrade {
-        return crate::ws::upgrade(endpoint, upgrade);
+        // A dashboard's WebSocket carries the sign-in cookie; a key may still come in
+        // `connection_init`.
+        let without_key = crate::people::caller_without_key(&endpoint.state, &headers)
+            .await
+            .ok();
+        return crate::ws::upgrade(endpoint, upgrade, without_key);
     }
     execute_http(endpoint, Method::GET, headers, query, Bytes::new()).await
 }
@@ -99,7 +113,7 @@ async fn execute_traced(
     request_id: String,
 ) -> HttpResponse {
     let state = &endpoint.state;
-    let caller = match caller_of(state, &headers) {
+    let caller = match caller_of(state, &headers).await {
         Ok(caller) => caller,
         Err(e) => return error_response(StatusCode::UNAUTHORIZED, e.code(), &e.message(), &request_id),
     };

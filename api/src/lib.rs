@@ -9,7 +9,8 @@
 //! - [`pages`]: the dashboard, GraphiQL and their security headers;
 //! - [`graphql`]: the schema, one module per area (types and resolvers, which call the core
 //!   crate's services: the api holds no domain rules and builds no queries of its own);
-//! - [`auth`], [`rate_limit`]: API keys, roles and per-key rate limits;
+//! - [`auth`], [`rate_limit`]: API keys, roles and per-key rate limits; [`people`]: sign-in
+//!   over HTTP, the session cookie, the failed sign-in throttle;
 //! - [`error`]: the error type and its client-visible codes;
 //! - [`health`], [`metrics`]: liveness, readiness and Prometheus metrics.
 
@@ -21,6 +22,7 @@ pub mod health;
 pub mod http;
 pub mod metrics;
 pub mod pages;
+pub mod people;
 pub mod rate_limit;
 pub mod startup;
 pub mod state;

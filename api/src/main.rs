@@ -3,7 +3,18 @@
 use clap::{Parser, Subcommand};
 
 use api::{config::ApiConfig, startup::Application};
-use worker::{clock, config::CoreConfig, demo, telemetry};
+use entity::UserRole;
+use worker::{
+    audit::Actor,
+    clock,
+    config::CoreConfig,
+    demo,
+    people::{
+        PeopleConfig,
+        store::{NewUser, create_user},
+    },
+    telemetry,
+};
 
 /// tutorscore: live tutor reliability and quality scores.
 #[derive(Parser)]
@@ -29,6 +40,38 @@ enum Command {
         #[command(flatten)]
         options: demo::DemoOptions,
     },
+    /// Manage the people who sign in.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Create a person and print their one-time password (the first admin comes from here).
+    Add {
+        #[command(flatten)]
+        core: CoreConfig,
+        #[command(flatten)]
+        people: PeopleConfig,
+        /// Their email (they sign in with it).
+        #[arg(long)]
+        email: String,
+        /// Their name.
+        #[arg(long)]
+        name: String,
+        /// viewer, coach or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: UserRole,
+    },
+}
+
+fn parse_role(text: &str) -> Result<UserRole, String> {
+    match text {
+        "viewer" => Ok(UserRole::Viewer),
+        "coach" => Ok(UserRole::Coach),
+        "admin" => Ok(UserRole::Admin),
+        other => Err(format!("unknown role {other:?}: viewer, coach or admin")),
+    }
 }
 
 #[tokio::main]
@@ -48,6 +91,34 @@ async fn main() -> anyhow::Result<()> {
                     .await?;
             let summary = demo::generate(&db, &options, clock::system().now()).await?;
             print!("{}", summary.report());
+            Ok(())
+        }
+        Command::Users(UsersCommand::Add {
+            core,
+            people,
+            email,
+            name,
+            role,
+        }) => {
+            telemetry::init(core.log_format);
+            let db =
+                worker::db::connect_and_migrate(core.database_url.expose(), core.database_max_connections)
+                    .await?;
+            let new = NewUser {
+                email,
+                name,
+                role,
+                password: None,
+            };
+            let (user, password) = create_user(&db, &Actor::system(), new, &people, clock::system().now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!(
+                "created {} ({:?}); one-time password: {}",
+                user.email,
+                user.role,
+                password.unwrap_or_default()
+            );
             Ok(())
         }
     }

@@ -6,9 +6,14 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::http::HeaderName;
-use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    middleware,
+    routing::{get, post},
+};
 use entity::prelude::Tutor;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveEnum, EntityTrait, PaginatorTrait};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
@@ -20,8 +25,14 @@ use tower_http::{
 use worker::{clock::SharedClock, demo, events, mail::MailService, runner::Worker};
 
 use crate::{
-    auth::ApiKeys, config::ApiConfig, graphql, health, http, metrics::Metrics, pages,
-    rate_limit::RateLimiter, state::AppState,
+    auth::ApiKeys,
+    config::ApiConfig,
+    graphql, health, http,
+    metrics::Metrics,
+    pages,
+    people::{self, PeopleGate},
+    rate_limit::RateLimiter,
+    state::AppState,
 };
 
 /// A built application, bound to its port but not yet serving.
@@ -39,21 +50,6 @@ impl Application {
     /// starts the in-process worker (when enabled).
     pub async fn build(config: ApiConfig, clock: SharedClock) -> anyhow::Result<Self> {
         let keys = ApiKeys::parse(config.api_keys.expose())?;
-        if keys.is_empty() && !config.listen_addr.ip().is_loopback() {
-            anyhow::bail!(
-                "refusing to listen on {} without API keys: set API_KEYS or use a loopback address",
-                config.listen_addr
-            );
-        }
-        let listener = TcpListener::bind(config.listen_addr)
-            .await
-            .with_context(|| format!("binding {}", config.listen_addr))?;
-        if keys.is_empty() {
-            tracing::warn!(
-                "no API_KEYS configured: the api is open to anyone who can reach {}",
-                config.listen_addr
-            );
-        }
         let metrics = Arc::new(Metrics::default());
         let mut db = worker::db::connect_and_migrate(
             config.core.database_url.expose(),
@@ -62,9 +58,11 @@ impl Application {
         .await?;
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
+        first_admin(&db, &config, clock.now()).await?;
         if config.demo_data && Tutor::find().count(&db).await? == 0 {
             let options = demo::DemoOptions {
                 quiet: true,
+                users: config.demo_users,
                 ..demo::DemoOptions::default()
             };
             let summary = demo::generate(&db, &options, clock.now()).await?;
@@ -72,6 +70,30 @@ impl Application {
                 tutors = summary.tutors,
                 sessions = summary.sessions,
                 "generated demo data on first start (DEMO_DATA=false turns this off)"
+            );
+            if !summary.users.is_empty() {
+                // Shown once: the passwords are stored only as hashes.
+                println!("Demo sign-ins (one-time passwords; DEMO_USERS=false creates none):");
+                for u in &summary.users {
+                    println!("  {:<7} {:<32} {}", u.role.to_value(), u.email, u.password);
+                }
+            }
+        }
+        let has_users = worker::people::read::count(&db).await? > 0;
+        if keys.is_empty() && !has_users && !config.listen_addr.ip().is_loopback() {
+            anyhow::bail!(
+                "refusing to listen on {} without API keys or users: set API_KEYS, create a user \
+                 (tutorscore users add), or use a loopback address",
+                config.listen_addr
+            );
+        }
+        let listener = TcpListener::bind(config.listen_addr)
+            .await
+            .with_context(|| format!("binding {}", config.listen_addr))?;
+        if keys.is_empty() && !has_users {
+            tracing::warn!(
+                "no API_KEYS and no users: the api is open, as a local admin, to anyone who can reach {}",
+                config.listen_addr
             );
         }
         let bus = events::from_config(&config.core)?;
@@ -81,6 +103,7 @@ impl Application {
             bus,
             clock,
             rate_limiter: Arc::new(RateLimiter::new(config.limits.rate_limit_per_minute)),
+            people: Arc::new(PeopleGate::new(config.sign_in_max_failures, has_users)),
             config: Arc::new(config),
             keys: Arc::new(keys),
             metrics,
@@ -94,11 +117,13 @@ impl Application {
                 state.config.scoring.clone(),
                 state.config.worker.clone(),
             )
+            .with_alerts(state.config.alerts.clone())
             .with_mail(MailService::from_config(state.config.mail.clone())?);
             Some(tokio::spawn(worker.run(state.shutdown.clone())))
         } else {
             None
         };
+        tokio::spawn(PeopleGate::watch(state.clone()));
         let router = router(state.clone());
         Ok(Self {
             listener,
@@ -123,7 +148,8 @@ impl Application {
             // Give WebSocket tasks a moment to send their close frames.
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
-        axum::serve(self.listener, self.router)
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(signal)
             .await?;
         if let Some(worker) = self.worker {
@@ -142,6 +168,13 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
         .with_state(endpoint)
         .merge(pages::routes(&dashboard))
+        .merge(
+            Router::new()
+                .route("/auth/sign-in", post(people::sign_in))
+                .route("/auth/sign-out", post(people::sign_out))
+                .route("/auth/status", get(people::status))
+                .with_state(state.clone()),
+        )
         .merge(
             Router::new()
                 .route("/healthz", get(health::healthz))
@@ -165,4 +198,30 @@ pub fn router(state: AppState) -> Router {
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(middleware::map_response(pages::security_headers)),
     )
+}
+
+/// Creates the admin of `ADMIN_EMAIL` / `ADMIN_PASSWORD` when the server has no users yet.
+async fn first_admin(
+    db: &sea_orm::DatabaseConnection,
+    config: &ApiConfig,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) else {
+        return Ok(());
+    };
+    if worker::people::read::count(db).await? > 0 {
+        return Ok(());
+    }
+    let new = worker::people::store::NewUser {
+        email: email.clone(),
+        name: "Administrator".into(),
+        role: entity::UserRole::Admin,
+        password: Some(password.expose().to_owned()),
+    };
+    let actor = worker::audit::Actor::system();
+    worker::people::store::create_user(db, &actor, new, &config.people, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("ADMIN_EMAIL / ADMIN_PASSWORD: {e:?}"))?;
+    tracing::info!(%email, "created the first admin from ADMIN_EMAIL");
+    Ok(())
 }

@@ -7,7 +7,9 @@ use worker::{clock::SharedClock, events::SharedBus};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::{auth::ApiKeys, config::ApiConfig, metrics::Metrics, rate_limit::RateLimiter};
+use crate::{
+    auth::ApiKeys, config::ApiConfig, metrics::Metrics, people::PeopleGate, rate_limit::RateLimiter,
+};
 
 /// Shared state of one api process.
 #[derive(Clone)]
@@ -26,6 +28,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Token buckets per API key.
     pub rate_limiter: Arc<RateLimiter>,
+    /// Whether people exist (open mode) and the failed sign-in throttle.
+    pub people: Arc<PeopleGate>,
     /// Cancelled when the process shuts down (closes WebSockets, stops the worker).
     pub shutdown: CancellationToken,
 }

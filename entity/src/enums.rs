@@ -159,3 +159,132 @@ text_values!(
     JobStatus,
     JobKind
 );
+
+/// What a person may do: each role includes the ones before it, and `coach` acts on alerts.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+#[serde(rename_all = "snake_case")]
+pub enum UserRole {
+    /// Reads everything (dashboard, API).
+    #[sea_orm(string_value = "viewer")]
+    Viewer,
+    /// Plus acting on alerts (and, later, interventions and notes).
+    #[sea_orm(string_value = "coach")]
+    Coach,
+    /// Plus people, configuration and dead jobs.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+}
+
+/// What an alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// A tutor gained a flag (one alert per tutor and flag code).
+    #[sea_orm(string_value = "flag")]
+    Flag,
+    /// An upcoming session is likely to fail (one alert per session).
+    #[sea_orm(string_value = "upcoming_session")]
+    UpcomingSession,
+}
+
+/// Where an alert is in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(15))")]
+#[serde(rename_all = "snake_case")]
+pub enum AlertStatus {
+    /// Needs someone to look at it.
+    #[sea_orm(string_value = "open")]
+    Open,
+    /// Someone has it in hand.
+    #[sea_orm(string_value = "acknowledged")]
+    Acknowledged,
+    /// Put aside until `snoozed_until`; open again then if the flag is still there.
+    #[sea_orm(string_value = "snoozed")]
+    Snoozed,
+    /// Done with; `resolution` says how.
+    #[sea_orm(string_value = "resolved")]
+    Resolved,
+}
+
+/// How an alert was resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(15))")]
+#[serde(rename_all = "snake_case")]
+pub enum AlertResolution {
+    /// The flag cleared by itself (automatic).
+    #[sea_orm(string_value = "recovered")]
+    Recovered,
+    /// A coach acted on it.
+    #[sea_orm(string_value = "actioned")]
+    Actioned,
+    /// A coach judged the flag wrong: counted against the rule's precision.
+    #[sea_orm(string_value = "false_alarm")]
+    FalseAlarm,
+}
+
+/// How serious an alert is (its flag's severity).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+#[serde(rename_all = "snake_case")]
+pub enum AlertSeverity {
+    #[sea_orm(string_value = "warning")]
+    Warning,
+    #[sea_orm(string_value = "critical")]
+    Critical,
+}
+
+/// Who did something recorded in the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    /// A person signed in.
+    #[sea_orm(string_value = "user")]
+    User,
+    /// An API key (a machine).
+    #[sea_orm(string_value = "key")]
+    Key,
+    /// The embedded default with no keys and no users: whoever is on this machine.
+    #[sea_orm(string_value = "local")]
+    Local,
+    /// tutorscore itself (the worker opening or recovering an alert).
+    #[sea_orm(string_value = "system")]
+    System,
+}
+
+text_values!(
+    UserRole,
+    AlertKind,
+    AlertStatus,
+    AlertResolution,
+    AlertSeverity,
+    ActorKind
+);

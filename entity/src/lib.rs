@@ -1,27 +1,35 @@
 //! The tutorscore tables as SeaORM entities, and nothing else.
 //!
 //! Layout: one module per table; the enums stored as text columns live in [`enums`].
-//! Every id is a UUID (v7, so ids sort by creation time) except `jobs` and `score_history`,
-//! whose ids are append-only counters. Every timestamp is UTC and set by the application.
+//! Every id is a UUID (v7, so ids sort by creation time) except `jobs`, `score_history` and
+//! `audit_events`, whose ids are append-only counters. Every timestamp is UTC and set by the application.
 
+pub mod alert;
+pub mod audit_event;
 pub mod email_report;
 pub mod enums;
 pub mod job;
 pub mod reschedule;
 pub mod score_history;
 pub mod session;
+pub mod sign_in;
 pub mod tutor;
 pub mod tutor_score;
+pub mod user;
 
 pub use enums::*;
 
 /// `use entity::prelude::*` brings every entity in under a readable name.
 pub mod prelude {
+    pub use super::alert::Entity as Alert;
+    pub use super::audit_event::Entity as AuditEvent;
     pub use super::email_report::Entity as EmailReport;
     pub use super::job::Entity as Job;
     pub use super::reschedule::Entity as Reschedule;
     pub use super::score_history::Entity as ScoreHistory;
     pub use super::session::Entity as Session;
+    pub use super::sign_in::Entity as SignIn;
     pub use super::tutor::Entity as Tutor;
     pub use super::tutor_score::Entity as TutorScore;
+    pub use super::user::Entity as User;
 }

@@ -17,6 +17,8 @@ const dashboardDir = join(frontendDir, 'dist');
 export interface ServerOptions {
   /** `API_KEYS` for the server, e.g. `viewer:secret`; none leaves it open. */
   apiKeys?: string;
+  /** Create the demo users (people then sign in). */
+  demoUsers?: boolean;
 }
 
 export class TutorscoreServer {
@@ -56,6 +58,8 @@ export class TutorscoreServer {
         API_KEYS: this.options.apiKeys ?? '',
         // Email stays off: the session reports would pile up as files in the working folder.
         EMAIL_TO: '',
+        // Open (no sign-in) unless a test asks for people.
+        DEMO_USERS: this.options.demoUsers ? 'true' : 'false',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -15,6 +15,7 @@ mod m20261127_000003_create_reschedules;
 mod m20261127_000004_create_scores;
 mod m20261127_000005_create_email_reports;
 mod m20261127_000006_create_jobs;
+mod m20261201_000001_create_people_alerts_audit;
 
 pub use connect::{ConnectError, DEFAULT_DATABASE_URL, connect};
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_scores::Migration),
             Box::new(m20261127_000005_create_email_reports::Migration),
             Box::new(m20261127_000006_create_jobs::Migration),
+            Box::new(m20261201_000001_create_people_alerts_audit::Migration),
         ]
     }
 }

@@ -17,6 +17,8 @@ pub enum DomainError {
     Invalid { field: String, rule: String },
     /// The thing asked for does not exist.
     NotFound(String),
+    /// Someone else changed it first (the caller acted on a stale version).
+    Conflict(String),
     /// The database refused or could not be reached.
     Database(DbErr),
 }

@@ -19,6 +19,7 @@ use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
 
 use crate::{
+    alerts::AlertChange,
     config::Secret,
     scoring::{FlagCode, ScoreReport},
 };
@@ -53,6 +54,8 @@ pub enum Event {
     RiskLevelChanged(RiskLevelChanged),
     /// A session was stored or corrected.
     SessionRecorded(SessionRecorded),
+    /// An alert opened, changed state or was acted on.
+    AlertChanged(AlertChange),
 }
 
 /// A tutor's new score.
@@ -101,6 +104,7 @@ impl Event {
             Event::ScoreUpdated(e) => e.tutor_id,
             Event::RiskLevelChanged(e) => e.tutor_id,
             Event::SessionRecorded(e) => e.tutor_id,
+            Event::AlertChanged(e) => e.alert.tutor_id,
         }
     }
 }

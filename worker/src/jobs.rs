@@ -93,6 +93,24 @@ pub async fn enqueue_recompute<C: ConnectionTrait>(
     enqueue_recomputes(db, requests, now).await
 }
 
+/// Enqueues a recompute of one tutor due at `run_after` (a snooze's end).
+pub async fn enqueue_recompute_at<C: ConnectionTrait>(
+    db: &C,
+    tutor_id: Uuid,
+    run_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let payload = serde_json::to_value(RecomputeTutor {
+        tutor_id,
+        session_id: None,
+    })
+    .expect("plain struct serialises");
+    Job::insert(new_job(JobKind::RecomputeTutor, payload, run_after, now))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// Enqueues recompute jobs (inside the caller's transaction), in batches.
 pub async fn enqueue_recomputes<C: ConnectionTrait>(
     db: &C,

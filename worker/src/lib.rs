@@ -10,6 +10,9 @@
 //! - [`tutors`]: `upsertTutor`, locking a tutor for a write, the tutors list;
 //! - [`scoring`]: the scoring rules, pure functions over plain data;
 //! - [`scores`]: a tutor's score recomputed and stored in one transaction, and read back;
+//! - [`people`]: users who sign in, their roles and sign-in sessions;
+//! - [`alerts`]: an alert per flag with its lifecycle, synced by every recompute and worked
+//!   by coaches; [`audit`]: who did what, recorded with every change;
 //! - [`overview`]: the overview's figures;
 //! - [`mail`]: session reports, risk alerts and the daily digest by email;
 //! - [`input`]: the text and time rules every input obeys; [`error`]: the error every
@@ -32,10 +35,13 @@
 //! - [`demo`]: the seeded demo data generator; [`testing`]: fresh databases for tests.
 
 // Domain
+pub mod alerts;
+pub mod audit;
 pub mod error;
 pub mod input;
 pub mod mail;
 pub mod overview;
+pub mod people;
 pub mod scores;
 pub mod scoring;
 pub mod sessions;

@@ -21,6 +21,8 @@ pub enum Key {
     Number(f64),
     Time(DateTime<Utc>),
     Text(String),
+    /// Several sort keys, compared in order (severity, then age).
+    List(Vec<Key>),
 }
 
 impl From<&Key> for Value {
@@ -29,6 +31,7 @@ impl From<&Key> for Value {
             Key::Number(n) => (*n).into(),
             Key::Time(t) => (*t).into(),
             Key::Text(s) => s.clone().into(),
+            Key::List(_) => unreachable!("a list key is compared key by key"),
         }
     }
 }
@@ -112,6 +115,37 @@ impl PageRequest {
                 .add(past_key)
                 .add(Condition::all().add(key.eq(value)).add(past_id)),
         )
+    }
+
+    /// The rows beyond the cursor in the order `(keys.., id)`, every key in the request's
+    /// direction, for a cursor whose key is a [`Key::List`] of as many values.
+    pub fn beyond_keys(&self, keys: Vec<SimpleExpr>, id: SimpleExpr) -> DomainResult<Option<Condition>> {
+        let Some(cursor) = self.after.as_ref() else {
+            return Ok(None);
+        };
+        let invalid = || DomainError::invalid("after", "is not a cursor returned by this query");
+        let Key::List(values) = &cursor.key else {
+            return Err(invalid());
+        };
+        if values.len() != keys.len() || values.iter().any(|v| matches!(v, Key::List(_))) {
+            return Err(invalid());
+        }
+        let past = |expr: SimpleExpr, value: Value| {
+            if self.descending {
+                expr.lt(value)
+            } else {
+                expr.gt(value)
+            }
+        };
+        // (k1, .., kn, id) beyond (v1, .., vn, vid), built from the last key inwards.
+        let mut condition = Condition::all().add(past(id, cursor.id.into()));
+        for (key, value) in keys.into_iter().zip(values).rev() {
+            let value = Value::from(value);
+            condition = Condition::any()
+                .add(past(key.clone(), value.clone()))
+                .add(Condition::all().add(key.eq(value)).add(condition));
+        }
+        Ok(Some(condition))
     }
 
     /// The page from the fetched rows (at most `limit()`, in order); `cursor_of` makes each

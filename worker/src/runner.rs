@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
+    alerts::AlertsConfig,
     clock::SharedClock,
     db,
     events::SharedBus,
@@ -91,6 +92,8 @@ pub struct Worker {
     pub bus: SharedBus,
     pub clock: SharedClock,
     pub scoring: Arc<ScoringConfig>,
+    /// The alert rules (the defaults unless [`Worker::with_alerts`]).
+    pub alerts: Arc<AlertsConfig>,
     pub config: WorkerConfig,
     /// Written into claimed jobs' `locked_by`.
     pub id: String,
@@ -118,10 +121,17 @@ impl Worker {
             bus,
             clock,
             scoring: Arc::new(scoring),
+            alerts: Arc::new(AlertsConfig::default()),
             config,
             id,
             mail: None,
         }
+    }
+
+    /// The same worker, with these alert rules.
+    pub fn with_alerts(mut self, alerts: AlertsConfig) -> Self {
+        self.alerts = Arc::new(alerts);
+        self
     }
 
     /// The same worker, sending email through `mail`.
@@ -251,6 +261,7 @@ impl Worker {
     ) -> Result<bool, DbErr> {
         let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
         let effects = Effects {
+            alerts: &self.alerts,
             mail: self.mail.as_ref().map(|m| &m.config),
             sessions,
         };

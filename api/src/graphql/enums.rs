@@ -114,3 +114,85 @@ pub enum UpsertOutcome {
     Updated,
     Unchanged,
 }
+
+/// Where an alert is in its lifecycle.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::AlertStatus")]
+pub enum AlertStatus {
+    /// Needs someone to look at it.
+    Open,
+    /// Someone has it in hand.
+    Acknowledged,
+    /// Put aside until `snoozedUntil`; open again then if the flag is still there.
+    Snoozed,
+    /// Done with; `resolution` says how.
+    Resolved,
+}
+
+/// How an alert was resolved.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::AlertResolution")]
+pub enum AlertResolution {
+    /// The flag cleared by itself (set automatically, never by a person).
+    Recovered,
+    /// A coach acted on it.
+    Actioned,
+    /// A coach judged the flag wrong (counted against the rule's precision).
+    FalseAlarm,
+}
+
+/// How serious an alert is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::AlertSeverity")]
+pub enum AlertSeverity {
+    Warning,
+    Critical,
+}
+
+/// What an alert is about.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::AlertKind")]
+pub enum AlertKind {
+    /// A tutor's flag.
+    Flag,
+    /// An upcoming session at risk.
+    UpcomingSession,
+}
+
+/// Orders of the alerts list (ties broken by id).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum AlertSortField {
+    /// Critical first, then the oldest first: the triage order (ascending).
+    #[default]
+    Severity,
+    /// When the alert (last) opened.
+    OpenedAt,
+    /// Acknowledge-by time.
+    AckDue,
+}
+
+/// What a person may do.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::UserRole")]
+pub enum UserRole {
+    /// Reads everything.
+    Viewer,
+    /// Plus acting on alerts.
+    Coach,
+    /// Plus people, configuration and dead jobs.
+    Admin,
+}
+
+/// Who did something.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::ActorKind")]
+pub enum ActorKind {
+    /// A signed-in person.
+    User,
+    /// An API key (a machine).
+    Key,
+    /// The open embedded default (no keys, no users).
+    Local,
+    /// tutorscore itself.
+    System,
+}

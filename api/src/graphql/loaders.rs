@@ -4,7 +4,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
-use entity::{tutor, tutor_score};
+use entity::{tutor, tutor_score, user};
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 use worker::{scores, tutors};
@@ -33,6 +33,21 @@ impl Loader<Uuid> for TutorLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let rows = tutors::read::by_ids(&self.0, keys.iter().copied())
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+/// Loads people by id.
+pub struct UserLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for UserLoader {
+    type Value = user::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = worker::people::read::by_ids(&self.0, keys.iter().copied())
             .await
             .map_err(Arc::new)?;
         Ok(rows.into_iter().map(|r| (r.id, r)).collect())

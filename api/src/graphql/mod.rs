@@ -1,13 +1,15 @@
 //! The GraphQL schema, one file per area, each holding its types and resolvers; resolvers
 //! take the state, call the core's services and map the result to GraphQL types.
 //!
-//! Layout: [`tutors`], [`sessions`], [`scores`], [`overview`], [`email`], [`admin`] — the
+//! Layout: [`tutors`], [`sessions`], [`scores`], [`overview`], [`alerts`], [`people`],
+//! [`email`], [`admin`] — the
 //! areas, merged into the query, mutation and subscription roots here; [`connection`] builds
 //! every list's edges and page info; [`live`] the event stream under every subscription;
 //! [`enums`] the enums; [`ids`] our ids; [`loaders`] the DataLoaders; [`limits`] the document
 //! limits, error codes for errors raised before execution and the execution marker.
 
 pub mod admin;
+pub mod alerts;
 pub mod connection;
 pub mod email;
 pub mod enums;
@@ -16,6 +18,7 @@ pub mod limits;
 pub mod live;
 pub mod loaders;
 pub mod overview;
+pub mod people;
 pub mod scores;
 pub mod sessions;
 pub mod tutors;
@@ -33,6 +36,8 @@ pub struct Query(
     scores::ScoreQuery,
     email::EmailQuery,
     admin::AdminQuery,
+    alerts::AlertQuery,
+    people::PeopleQuery,
 );
 
 /// Every mutation.
@@ -42,12 +47,18 @@ pub struct Mutation(
     tutors::TutorMutation,
     admin::AdminMutation,
     email::EmailMutation,
+    alerts::AlertMutation,
+    people::PeopleMutation,
 );
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "SubscriptionRoot")]
-pub struct Subscription(scores::ScoreSubscription, sessions::SessionSubscription);
+pub struct Subscription(
+    scores::ScoreSubscription,
+    sessions::SessionSubscription,
+    alerts::AlertSubscription,
+);
 
 /// The tutorscore schema.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
@@ -73,6 +84,10 @@ pub fn build(state: AppState) -> AppSchema {
         ))
         .data(DataLoader::new(
             loaders::TutorLoader(state.db.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            loaders::UserLoader(state.db.clone()),
             tokio::spawn,
         ))
         .limit_depth(limits.max_depth)

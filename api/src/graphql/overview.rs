@@ -32,6 +32,12 @@ pub struct Overview {
     pub sessions_last_24h: u64,
     #[graphql(name = "sessionsLast7d")]
     pub sessions_last_7d: u64,
+    /// Alerts not resolved yet (open, acknowledged or snoozed).
+    pub open_alerts: u64,
+    /// Alerts open past their acknowledge-by time.
+    pub overdue_alerts: u64,
+    /// Unresolved alerts nobody is assigned to.
+    pub unassigned_alerts: u64,
     /// Tutors whose risk level changed most recently.
     pub recent_risk_changes: Vec<RiskChange>,
     pub generated_at: DateTime<Utc>,
@@ -59,6 +65,9 @@ impl OverviewQuery {
         let changes = scores::read::recent_risk_changes(&state.db, limit)
             .await
             .map_err(ApiError::from)?;
+        let alerts = worker::alerts::read::counts(&state.db, now)
+            .await
+            .map_err(ApiError::from)?;
         Ok(Overview {
             tutors: f.tutors,
             low_risk: f.low,
@@ -70,6 +79,9 @@ impl OverviewQuery {
             average_no_show_rate_30d: f.average_no_show_rate_30d,
             sessions_last_24h: f.sessions_last_24h,
             sessions_last_7d: f.sessions_last_7d,
+            open_alerts: alerts.unresolved,
+            overdue_alerts: alerts.overdue,
+            unassigned_alerts: alerts.unassigned,
             recent_risk_changes: changes
                 .into_iter()
                 .map(|(s, t)| risk_change_of(&s, &t))

@@ -15,6 +15,7 @@ use worker::{
 };
 
 use super::{
+    alerts::Alert,
     connection::{PageInfo, edges},
     email::{EmailReportConnection, EmailReportFilterInput},
     enums::{FlagCode, RiskLevel, SortDirection, TutorSortField, UpsertOutcome},
@@ -152,6 +153,46 @@ impl Tutor {
             ..Default::default()
         };
         Ok(EmailReportConnection::load(ctx, filter, first, after).await?)
+    }
+
+    /// This tutor's alerts, the most recently opened first (unresolved only by default).
+    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
+    async fn alerts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_resolved: bool,
+        #[graphql(default = 20)] first: i32,
+    ) -> async_graphql::Result<Vec<Alert>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let first = page_size(Some(first), 20, 100).map_err(ApiError::from)?;
+        let mut filter = worker::alerts::read::AlertFilter {
+            tutor_id: Some(self.model.id),
+            ..Default::default()
+        };
+        if !include_resolved {
+            filter.statuses = vec![
+                entity::AlertStatus::Open,
+                entity::AlertStatus::Acknowledged,
+                entity::AlertStatus::Snoozed,
+            ];
+        }
+        let request = PageRequest::new(
+            first,
+            None,
+            worker::alerts::read::AlertSort::OpenedAt.name(),
+            true,
+        )
+        .map_err(ApiError::from)?;
+        let (page, _) = worker::alerts::read::list(
+            &state.db,
+            &filter,
+            worker::alerts::read::AlertSort::OpenedAt,
+            &request,
+            state.clock.now(),
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(page.rows.into_iter().map(|(a, _)| Alert(a)).collect())
     }
 
     /// This tutor's sessions, newest first.

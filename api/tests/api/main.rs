@@ -7,6 +7,7 @@ mod faults;
 mod health;
 mod helpers;
 mod pages;
+mod people;
 mod protocol;
 mod queries;
 mod recording;

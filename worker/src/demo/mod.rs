@@ -8,6 +8,7 @@
 //! enqueued in the same transaction so the worker scores everything afterwards.
 
 mod history;
+mod people;
 mod profile;
 mod store;
 mod synth;
@@ -52,6 +53,10 @@ pub struct DemoOptions {
     /// Weeks of score history to back-fill, so that trend charts have a past (0: none).
     #[arg(long, default_value_t = 12)]
     pub history_weeks: u32,
+    /// Also create demo users (an admin, coaches, a viewer) with one-time passwords, printed
+    /// once, and give the demo's alerts a history of their work (people then sign in).
+    #[arg(long)]
+    pub users: bool,
 }
 
 impl Default for DemoOptions {
@@ -98,6 +103,17 @@ pub struct DemoSummary {
     pub personas: Vec<PlantedPersona>,
     pub until: DateTime<Utc>,
     pub elapsed_seconds: f64,
+    /// The demo users and their one-time passwords (shown once).
+    pub users: Vec<DemoUser>,
+}
+
+/// A demo user as created.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoUser {
+    pub role: entity::UserRole,
+    pub email: String,
+    pub name: String,
+    pub password: String,
 }
 
 impl DemoSummary {
@@ -137,6 +153,17 @@ impl DemoSummary {
         out += "Planted personas:\n";
         for p in &self.personas {
             out += &format!("  {:<22} {}  {}\n", p.name, p.tutor_id, p.external_id);
+        }
+        if !self.users.is_empty() {
+            out += "Demo sign-ins (one-time passwords, shown only now):\n";
+            for u in &self.users {
+                out += &format!(
+                    "  {:<7} {:<36} {}\n",
+                    format!("{:?}", u.role).to_lowercase(),
+                    u.email,
+                    u.password
+                );
+            }
         }
         out
     }
@@ -184,7 +211,10 @@ pub async fn generate(
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
 
     let tutors = plan_tutors(&mut rng, options, from, until);
-    let summary = store::write(db, options, tutors, &mut rng, until, now, started).await?;
+    let mut summary = store::write(db, options, tutors, &mut rng, until, now, started).await?;
+    if options.users {
+        summary.users = people::create(db, now).await?;
+    }
     Ok(summary)
 }
 

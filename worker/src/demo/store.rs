@@ -31,6 +31,10 @@ const ROWS_PER_INSERT: usize = 2_000;
 
 /// Deletes every row the generator (or ingestion) could have written, children first.
 pub async fn clear<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    AuditEvent::delete_many().exec(db).await?;
+    Alert::delete_many().exec(db).await?;
+    SignIn::delete_many().exec(db).await?;
+    User::delete_many().exec(db).await?;
     EmailReport::delete_many().exec(db).await?;
     ScoreHistory::delete_many().exec(db).await?;
     TutorScore::delete_many().exec(db).await?;
@@ -113,6 +117,7 @@ pub(super) async fn write(
             .collect(),
         until,
         elapsed_seconds: started.elapsed().as_secs_f64(),
+        users: Vec::new(),
     })
 }
 
@@ -277,6 +282,10 @@ async fn copy_into_postgres(
         .map_err(sqlx_err)?;
     if options.clear {
         for statement in [
+            "DELETE FROM audit_events",
+            "DELETE FROM alerts",
+            "DELETE FROM sign_ins",
+            "DELETE FROM users",
             "DELETE FROM email_reports",
             "DELETE FROM score_history",
             "DELETE FROM tutor_scores",

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, Pagin
 
 use super::{
     MailConfig,
-    render::{self, DigestTutor, DigestView, FlagCount, RiskCounts},
+    render::{self, AlertQueue, DigestAlert, DigestTutor, DigestView, FlagCount, RiskCounts},
     reports,
 };
 use crate::{jobs, scoring::ScoreReport};
@@ -96,6 +96,7 @@ pub async fn build<C: ConnectionTrait>(
         .count(db)
         .await?;
     Ok(DigestView {
+        alert_queues: alert_queues(db, config, now).await?,
         date: now
             .with_timezone(&config.digest_timezone)
             .format("%Y-%m-%d")
@@ -137,4 +138,47 @@ pub async fn run<C: ConnectionTrait>(
     };
     jobs::ensure_scheduled(db, JobKind::DailyDigest, next_run(now, config), now).await?;
     Ok(created)
+}
+
+/// Unresolved alerts that need someone, per assignee: every overdue one, and every unassigned
+/// one (the unassigned queue first, then people by name).
+async fn alert_queues<C: ConnectionTrait>(
+    db: &C,
+    config: &MailConfig,
+    now: DateTime<Utc>,
+) -> Result<Vec<AlertQueue>, DbErr> {
+    let rows = crate::alerts::read::unresolved_with_tutors(db).await?;
+    let assignees: BTreeMap<uuid::Uuid, String> =
+        crate::people::read::by_ids(db, rows.iter().filter_map(|(a, _)| a.assignee_id))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+    let mut queues: BTreeMap<(bool, String), Vec<DigestAlert>> = BTreeMap::new();
+    for (alert, tutor) in rows {
+        let overdue = crate::alerts::is_overdue(&alert, now);
+        if !overdue && alert.assignee_id.is_some() {
+            continue;
+        }
+        let assignee = alert.assignee_id.and_then(|id| assignees.get(&id).cloned());
+        let key = (
+            assignee.is_some(),
+            assignee.unwrap_or_else(|| "Unassigned".into()),
+        );
+        queues.entry(key).or_default().push(DigestAlert {
+            tutor: tutor.map_or_else(|| "a tutor".into(), |t| t.name),
+            title: crate::scoring::FlagCode::from_stored(&alert.flag_code)
+                .map_or("Alert", render::flag_title),
+            severity: match alert.severity {
+                entity::AlertSeverity::Warning => "warning",
+                entity::AlertSeverity::Critical => "critical",
+            },
+            overdue,
+            url: format!("{}/alerts/{}", config.public_url.trim_end_matches('/'), alert.id),
+        });
+    }
+    Ok(queues
+        .into_iter()
+        .map(|((_, assignee), alerts)| AlertQueue { assignee, alerts })
+        .collect())
 }

@@ -6,7 +6,10 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use entity::{RescheduleInitiator, RiskLevel, SessionStatus, reschedule, session, tutor};
+use entity::{
+    AlertSeverity, AlertStatus, RescheduleInitiator, RiskLevel, SessionStatus, alert, reschedule, session,
+    tutor,
+};
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -36,8 +39,8 @@ fn environment() -> &'static Environment<'static> {
                 "session_report.txt",
                 include_str!("../../templates/session_report.txt"),
             ),
-            ("risk_alert.html", include_str!("../../templates/risk_alert.html")),
-            ("risk_alert.txt", include_str!("../../templates/risk_alert.txt")),
+            ("alert.html", include_str!("../../templates/alert.html")),
+            ("alert.txt", include_str!("../../templates/alert.txt")),
             ("digest.html", include_str!("../../templates/digest.html")),
             ("digest.txt", include_str!("../../templates/digest.txt")),
         ];
@@ -279,26 +282,76 @@ pub fn session_report(
     render("session_report", &context, subject)
 }
 
-/// The alert sent when a tutor enters (or, optionally, leaves) high risk.
-pub fn risk_alert(tutor: &TutorView, report: &ScoreReport, previous: Option<RiskLevel>) -> Rendered {
-    let headline = if report.risk_level == RiskLevel::High {
-        format!("{} is now HIGH RISK", tutor.name)
-    } else {
-        format!(
-            "{} is no longer high risk (now {})",
+/// An alert as its notification shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    /// The alert's page.
+    pub url: String,
+    /// What happened: "New alert", "Reopened", "Escalated to critical", "Cleared".
+    pub what: &'static str,
+    pub title: &'static str,
+    pub severity: &'static str,
+    pub evidence: String,
+    pub recommendation: String,
+    /// Acknowledge by, in words (absent once acknowledged or resolved).
+    pub ack_due: Option<String>,
+    pub reopened_count: i32,
+}
+
+impl AlertView {
+    /// `action` is the audit action (`alert.opened`, ...); `flag` the alert's latest flag.
+    pub fn new(alert: &alert::Model, action: &str, flag: Option<&Flag>, public_url: &str) -> Self {
+        let what = match action {
+            "alert.opened" => "New alert",
+            "alert.reopened" => "Reopened",
+            "alert.escalated" => "Escalated to critical",
+            "alert.recovered" => "Cleared",
+            _ => "Changed",
+        };
+        let open = alert.status == AlertStatus::Open;
+        Self {
+            url: format!("{}/alerts/{}", public_url.trim_end_matches('/'), alert.id),
+            what,
+            title: FlagCode::from_stored(&alert.flag_code).map_or("Alert", flag_title),
+            severity: match alert.severity {
+                AlertSeverity::Warning => "warning",
+                AlertSeverity::Critical => "critical",
+            },
+            evidence: flag.map(|f| f.evidence.clone()).unwrap_or_default(),
+            recommendation: flag.map(|f| f.recommendation.clone()).unwrap_or_default(),
+            ack_due: open.then(|| when(alert.ack_due_at)),
+            reopened_count: alert.reopened_count,
+        }
+    }
+}
+
+/// The notification of an alert's opening, reopening or escalation (or, with
+/// `ALERT_ON_RECOVERY`, of its flag clearing).
+pub fn alert_notification(tutor: &TutorView, alert: &AlertView, report: &ScoreReport) -> Rendered {
+    let headline = match alert.what {
+        "Cleared" => format!("{}: {} cleared", tutor.name, alert.title.to_lowercase()),
+        "Escalated to critical" => format!("{}: {} is now CRITICAL", tutor.name, alert.title.to_lowercase()),
+        "Reopened" => format!(
+            "{}: {} is back (reopened)",
             tutor.name,
-            risk_words(report.risk_level)
-        )
+            alert.title.to_lowercase()
+        ),
+        _ => format!(
+            "{}: {} ({})",
+            tutor.name,
+            alert.title.to_lowercase(),
+            alert.severity
+        ),
     };
     let subject = format!("[tutorscore] {headline}");
     let context = minijinja::context! {
         headline => headline,
         colour => colour(report.risk_level),
-        previous => previous.map_or("not scored", risk_words),
         tutor => minijinja::Value::from_serialize(tutor),
+        alert => minijinja::Value::from_serialize(alert),
         score => minijinja::Value::from_serialize(ScoreView::new(report)),
     };
-    render("risk_alert", &context, subject)
+    render("alert", &context, subject)
 }
 
 /// A tutor line in the digest.
@@ -330,6 +383,8 @@ pub struct RiskCounts {
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestView {
     pub date: String,
+    /// Alerts that need someone: overdue or unassigned, per assignee (unassigned first).
+    pub alert_queues: Vec<AlertQueue>,
     pub new_high: Vec<DigestTutor>,
     pub recovered: Vec<DigestTutor>,
     pub common_flags: Vec<FlagCount>,
@@ -338,6 +393,24 @@ pub struct DigestView {
     pub risk: RiskCounts,
     pub failed_emails: u64,
     pub dashboard_url: String,
+}
+
+/// One person's (or nobody's) alerts in the digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertQueue {
+    /// The assignee's name, or "Unassigned".
+    pub assignee: String,
+    pub alerts: Vec<DigestAlert>,
+}
+
+/// An alert line in the digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestAlert {
+    pub tutor: String,
+    pub title: &'static str,
+    pub severity: &'static str,
+    pub overdue: bool,
+    pub url: String,
 }
 
 /// The daily digest.

@@ -104,8 +104,8 @@ pub struct RecomputeFacts<'a> {
     pub sessions: &'a [Uuid],
 }
 
-/// In the recompute's transaction: per-session reports (as configured) and a risk alert when
-/// the tutor entered high risk (or left it, with `ALERT_ON_RECOVERY`).
+/// In the recompute's transaction: the per-session reports, as configured (alert
+/// notifications are [`crate::alerts::notify`]'s).
 pub async fn enqueue_after_recompute<C: ConnectionTrait>(
     db: &C,
     config: &MailConfig,
@@ -144,24 +144,6 @@ pub async fn enqueue_after_recompute<C: ConnectionTrait>(
             )
             .await?;
         }
-    }
-    let entered_high =
-        facts.report.risk_level == RiskLevel::High && facts.previous_risk != Some(RiskLevel::High);
-    let left_high =
-        facts.previous_risk == Some(RiskLevel::High) && facts.report.risk_level != RiskLevel::High;
-    if entered_high || (left_high && config.alert_on_recovery) {
-        let rendered = render::risk_alert(&tutor, facts.report, facts.previous_risk);
-        let key = format!("risk:{}:v{}", facts.tutor.id, facts.version);
-        created += enqueue(
-            db,
-            EmailKind::RiskAlert,
-            &key,
-            (Some(facts.tutor.id), None),
-            &rendered,
-            &recipients,
-            now,
-        )
-        .await?;
     }
     Ok(created)
 }

@@ -13,6 +13,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, Enti
 use uuid::Uuid;
 
 use crate::{
+    alerts::{self, AlertChange, AlertsConfig},
     clock::Clock,
     db,
     events::{Event, RiskLevelChanged, ScoreUpdated},
@@ -25,9 +26,10 @@ use crate::{
     sessions,
 };
 
-/// What else a recompute decides in its transaction: the emails about it.
-#[derive(Default)]
+/// What else a recompute decides in its transaction: the tutor's alerts and the emails.
 pub struct Effects<'a> {
+    /// The alert rules.
+    pub alerts: &'a AlertsConfig,
     /// Email settings, when email is on.
     pub mail: Option<&'a MailConfig>,
     /// Sessions whose recording asked for this recompute (each may get a report).
@@ -46,6 +48,8 @@ pub struct Recomputed {
     /// When the tutor entered the current level, and the level before it.
     pub risk_since: DateTime<Utc>,
     pub previous_risk_level: Option<RiskLevel>,
+    /// What happened to the tutor's alerts.
+    pub alerts: Vec<AlertChange>,
 }
 
 impl Recomputed {
@@ -70,6 +74,7 @@ impl Recomputed {
                 at: self.report.computed_at,
             }));
         }
+        events.extend(self.alerts.iter().cloned().map(Event::AlertChanged));
         events
     }
 }
@@ -119,6 +124,8 @@ pub async fn recompute_tutor(
     if changed {
         append_history(&txn, tutor_id, &report, version).await?;
     }
+    let alerts =
+        alerts::sync::after_recompute(&txn, &tutor, &report, effects.alerts, effects.mail, now).await?;
     if let Some(mail) = effects.mail {
         let facts = RecomputeFacts {
             tutor: &tutor,
@@ -139,6 +146,7 @@ pub async fn recompute_tutor(
         previous_risk,
         risk_since,
         previous_risk_level,
+        alerts,
     }))
 }
 

@@ -32,6 +32,11 @@ impl FlagCode {
         FlagCode::PoorFirstSessions,
     ];
 
+    /// The code stored as `text` (`reschedule_rate`, ...), if it is one.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
     /// The code as stored in `tutor_scores.flag_codes`.
     pub fn as_str(self) -> &'static str {
         match self {

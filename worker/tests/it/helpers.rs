@@ -61,6 +61,17 @@ pub async fn spawn_worker_with(mail: Option<MailService>, config: WorkerConfig) 
     }
 }
 
+/// Another worker on the same database, clock and bus (concurrency tests).
+pub fn worker_for(db: &DatabaseConnection, clock: &Arc<ManualClock>, bus: &Arc<InProcessBus>) -> Worker {
+    Worker::new(
+        db.clone(),
+        bus.clone(),
+        clock.clone(),
+        ScoringConfig::default(),
+        test_worker_config(),
+    )
+}
+
 /// The tests' worker settings: the defaults with three attempts per job.
 pub fn test_worker_config() -> WorkerConfig {
     WorkerConfig {

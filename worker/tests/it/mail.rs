@@ -214,7 +214,7 @@ async fn the_flagged_and_off_settings_limit_session_reports() {
 }
 
 #[tokio::test]
-async fn crossing_into_high_risk_sends_exactly_one_alert() {
+async fn an_alerts_opening_and_its_escalation_each_notify_exactly_once() {
     let s = setup(SessionReports::Off).await;
     let db = s.db();
     let sink = s.sink(Mode::Accept);
@@ -223,26 +223,35 @@ async fn crossing_into_high_risk_sends_exactly_one_alert() {
         s.record(&t, SessionStatus::Completed, d).await;
     }
     s.drain().await;
-    assert!(reports(db).await.is_empty(), "low risk: no alert");
+    assert!(reports(db).await.is_empty(), "no flag: no alert, no notification");
     for d in 1..=6 {
         s.record(&t, SessionStatus::TutorNoShow, d).await;
-        s.drain().await; // several recomputes while high
+        s.drain().await; // several recomputes while flagged
     }
-    let alerts: Vec<_> = reports(db)
+    let notifications: Vec<_> = reports(db)
         .await
         .into_iter()
         .filter(|r| r.kind == EmailKind::RiskAlert)
         .collect();
-    assert_eq!(alerts.len(), 2, "one alert per recipient for the one transition");
+    let subjects: std::collections::BTreeSet<&str> =
+        notifications.iter().map(|r| r.subject.as_str()).collect();
+    assert_eq!(
+        subjects.into_iter().collect::<Vec<_>>(),
+        [
+            "[tutorscore] Missing Tutor: no-shows (warning)",
+            "[tutorscore] Missing Tutor: no-shows is now CRITICAL"
+        ],
+        "one notification for the opening and one for the escalation, whatever the recomputes"
+    );
+    assert_eq!(notifications.len(), 4, "each to both recipients");
+    assert_eq!(sink.messages().len(), 4);
     let raw = sink.messages().remove(0);
     let message = MessageParser::default().parse(&raw).unwrap();
+    let text = message.body_text(0).unwrap();
     assert!(
-        message
-            .subject()
-            .unwrap()
-            .contains("Missing Tutor is now HIGH RISK")
+        text.contains("What to do:") && text.contains("https://scores.example/alerts/"),
+        "{text}"
     );
-    assert!(message.body_text(0).unwrap().contains("What to do:"));
 }
 
 #[tokio::test]
@@ -498,10 +507,45 @@ fn rendered_text_parts_match_their_snapshots() {
     let rendered = render::session_report(&view, &session, Some(&reschedule), &report);
     insta::assert_snapshot!("session_report_subject", rendered.subject);
     insta::assert_snapshot!("session_report_text", rendered.text);
-    let alert = render::risk_alert(&view, &report, Some(entity::RiskLevel::High));
-    insta::assert_snapshot!("risk_alert_text", alert.text);
+    let flag = report.flags.first().expect("the planted tutor is flagged");
+    let alert = entity::alert::Model {
+        id: Uuid::parse_str("0199f466-c580-7776-b2f2-000000000001").unwrap(),
+        tutor_id: tutor.id,
+        kind: entity::AlertKind::Flag,
+        flag_code: flag.code.as_str().into(),
+        session_id: None,
+        status: entity::AlertStatus::Open,
+        severity: entity::AlertSeverity::Critical,
+        resolution: None,
+        assignee_id: None,
+        opened_at: now(),
+        ack_due_at: now() + Duration::hours(24),
+        acknowledged_at: None,
+        snoozed_until: None,
+        resolved_at: None,
+        reopened_count: 0,
+        opening_evidence: serde_json::to_value(flag).unwrap(),
+        latest_evidence: serde_json::to_value(flag).unwrap(),
+        version: 1,
+        created_at: now(),
+        updated_at: now(),
+    };
+    let alert_view = render::AlertView::new(&alert, "alert.opened", Some(flag), "https://scores.example");
+    let notification = render::alert_notification(&view, &alert_view, &report);
+    insta::assert_snapshot!("alert_notification_subject", notification.subject);
+    insta::assert_snapshot!("alert_notification_text", notification.text);
     let digest_view = render::DigestView {
         date: "2026-11-02".into(),
+        alert_queues: vec![render::AlertQueue {
+            assignee: "Unassigned".into(),
+            alerts: vec![render::DigestAlert {
+                tutor: tutor.name.clone(),
+                title: "Frequent reschedules",
+                severity: "critical",
+                overdue: true,
+                url: "https://scores.example/alerts/0199f466-c580-7776-b2f2-000000000001".into(),
+            }],
+        }],
         new_high: vec![render::DigestTutor {
             name: tutor.name.clone(),
             external_id: tutor.external_id.clone(),

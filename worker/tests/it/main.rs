@@ -1,6 +1,7 @@
 //! Integration tests of the worker crate, against a real database on the backend chosen by
 //! `TUTORSCORE_TEST_BACKEND` (see `worker::testing`); `helpers` gives each test its world.
 
+mod alerts;
 mod demo_data;
 mod helpers;
 mod mail;
