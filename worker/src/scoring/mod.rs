@@ -21,6 +21,7 @@
 mod confidence;
 mod config;
 mod flags;
+mod posterior;
 mod window;
 
 use chrono::{DateTime, Utc};
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 pub use confidence::wilson_lower_bound;
 pub use config::{RateRule, ScoringConfig};
 pub use flags::{Flag, FlagCode, Severity};
+pub use posterior::Beta;
 pub use window::{WINDOWS, WindowMetrics};
 
 /// What scoring needs to know about one session.
