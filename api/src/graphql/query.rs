@@ -6,7 +6,7 @@ use entity::{prelude::Tutor as TutorRow, tutor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    enums::{FlagCode, RiskLevel, SortDirection, TutorSortField},
+    enums::{DecisionRule, FlagCode, RiskLevel, SortDirection, TutorSortField},
     objects::{PageInfo, SessionConnection, SessionFilterInput, Tutor, parse_id},
 };
 use crate::{
@@ -94,11 +94,28 @@ pub struct RiskChange {
     pub version: i64,
 }
 
-/// The scoring rules in force (every threshold and weight is configurable).
+/// The scoring rules in force (every threshold and weight is configurable). Percentages and
+/// probabilities are in percent.
 #[derive(SimpleObject, Debug)]
 pub struct ScoringRules {
     pub windows_days: Vec<i32>,
+    /// Sessions a window, and a rule within it, needs before it can flag.
     pub min_sessions: i32,
+    /// How rules decide.
+    pub decision: DecisionRule,
+    /// Probability that the true rate is above the threshold from which a rule flags (the
+    /// longest window).
+    pub flag_probability: f64,
+    /// The same in the shorter windows.
+    pub recent_flag_probability: f64,
+    /// Probability, on the tutor's own sessions, that the rate is above the critical level
+    /// from which a flag is critical.
+    pub critical_probability: f64,
+    /// Weight of the prior, in events expected at the threshold.
+    pub prior_weight: f64,
+    /// The prior's rate as a share of each threshold.
+    pub prior_share: f64,
+    /// z-value of the Wilson bound (`WILSON` rule only).
     pub confidence_z: f64,
     pub reschedule_threshold: f64,
     pub reschedule_critical: f64,
@@ -124,6 +141,14 @@ pub struct ScoringRules {
     pub rebook_days: i32,
     pub hysteresis_margin: f64,
     pub high_risk_flag_count: i32,
+    /// Points of the quality score a warning flag takes away.
+    pub warning_penalty: f64,
+    /// Points of the quality score a critical flag takes away.
+    pub critical_penalty: f64,
+    /// Whether the penalties outweigh the rates, so that every high-risk tutor scores below
+    /// every medium-risk one and every medium-risk one below every low-risk one (true with
+    /// the defaults; see the README's scoring section).
+    pub score_order_holds: bool,
 }
 
 fn sort_of(field: TutorSortField) -> TutorSort {
@@ -289,6 +314,12 @@ impl QueryRoot {
         ScoringRules {
             windows_days: worker::scoring::WINDOWS.iter().map(|d| *d as i32).collect(),
             min_sessions: c.min_sessions as i32,
+            decision: c.decision.into(),
+            flag_probability: c.flag_probability,
+            recent_flag_probability: c.recent_flag_probability,
+            critical_probability: c.critical_probability,
+            prior_weight: c.prior_weight,
+            prior_share: c.prior_share,
             confidence_z: c.confidence_z,
             reschedule_threshold: c.reschedule_threshold,
             reschedule_critical: c.reschedule_critical,
@@ -314,6 +345,9 @@ impl QueryRoot {
             rebook_days: c.rebook_days as i32,
             hysteresis_margin: c.hysteresis_margin,
             high_risk_flag_count: c.high_risk_flag_count as i32,
+            warning_penalty: c.warning_penalty,
+            critical_penalty: c.critical_penalty,
+            score_order_holds: c.score_order_holds(),
         }
     }
 }

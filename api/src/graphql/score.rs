@@ -151,11 +151,16 @@ pub struct Flag {
     pub out_of: i32,
     /// The observed rate, percent.
     pub rate: f64,
-    /// The 95% confidence lower bound of the rate, which is what is compared.
+    /// The bound compared with the threshold, percent: under the `POSTERIOR` rule the rate the
+    /// true rate is above with the flag probability (the median in the longest window), so the
+    /// flag holds exactly when it is above the line; under `WILSON` the 95% Wilson lower bound.
     pub lower_bound: f64,
+    /// The probability, percent, that the true rate is above the threshold.
+    pub probability: f64,
     /// The threshold, percent.
     pub threshold: f64,
-    /// The numbers in words, e.g. "7 of 31 sessions rescheduled by the tutor in 30 days, 4 with under 24 h notice".
+    /// The numbers in words and what was compared, e.g. "22 of 120 sessions rescheduled by the
+    /// tutor in 90 days: 18.3%, more likely than not above the 15% line (70% probability)".
     pub evidence: String,
     /// One recommended intervention, in plain words.
     pub recommendation: String,
@@ -171,6 +176,7 @@ impl From<&scoring::Flag> for Flag {
             out_of: f.out_of as i32,
             rate: f.rate,
             lower_bound: f.lower_bound,
+            probability: f.probability,
             threshold: f.threshold,
             evidence: f.evidence.clone(),
             recommendation: f.recommendation.clone(),
