@@ -1,5 +1,5 @@
 # The two commands of the README's quick start, plus the pieces they are made of.
-.PHONY: run test lint schema bench
+.PHONY: run test lint schema bench signal
 
 # Build everything and run it on the embedded default (SQLite, in-process worker).
 run:
@@ -33,3 +33,14 @@ bench:
 	ulimit -n 65536 2>/dev/null || ulimit -n "$$(ulimit -Hn)"; \
 	  "$${CARGO_TARGET_DIR:-target}/release/examples/bench" --mode $(MODE) --scale $(SCALE) \
 	  --duration $(DURATION) --scenarios $(SCENARIOS) --workers $(WORKERS) $(BENCH_ARGS)
+
+# The labelled evaluation of the scoring rules: tutors generated with known true rates and
+# sample sizes, scored by the real rules (the first rule and the rules in force, SCORE_*
+# variables included), operating characteristic and acceptance figures printed, charts and
+# figures written to docs/. Seeded and deterministic. Examples:
+#   make signal
+#   make signal SIGNAL_ARGS="--tutors 200 --grid-only"
+#   SCORE_FLAG_PROBABILITY=60 make signal SIGNAL_ARGS=--no-files
+SIGNAL_ARGS ?=
+signal:
+	cargo run --release -p worker --example signal -- $(SIGNAL_ARGS)

@@ -62,8 +62,19 @@ pub enum FlagCode {
 pub enum FlagSeverity {
     /// Above the threshold.
     Warning,
-    /// Above the critical level: high risk on its own.
+    /// Plausibly above the critical level: high risk on its own.
     Critical,
+}
+
+/// How the rate rules decide whether a tutor is above a line.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "worker::scoring::DecisionRule")]
+pub enum DecisionRule {
+    /// The probability that the true rate is above the line, from the window's counts and a
+    /// prior worth a few typical sessions.
+    Posterior,
+    /// The first rule: the 95% Wilson lower bound of the rate against the line.
+    Wilson,
 }
 
 /// Sort direction.

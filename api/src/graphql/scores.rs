@@ -13,7 +13,7 @@ use worker::{
 };
 
 use super::{
-    enums::{FlagCode, FlagSeverity, RiskLevel},
+    enums::{DecisionRule, FlagCode, FlagSeverity, RiskLevel},
     ids::{id, parse_id},
     live::{Delivery, deliveries},
 };
@@ -166,11 +166,16 @@ pub struct Flag {
     pub out_of: i32,
     /// The observed rate, percent.
     pub rate: f64,
-    /// The 95% confidence lower bound of the rate, which is what is compared.
+    /// The bound compared with the threshold, percent: under the `POSTERIOR` rule the rate the
+    /// true rate is above with the flag probability (the median in the longest window), so the
+    /// flag holds exactly when it is above the line; under `WILSON` the 95% Wilson lower bound.
     pub lower_bound: f64,
+    /// The probability, percent, that the true rate is above the threshold.
+    pub probability: f64,
     /// The threshold, percent.
     pub threshold: f64,
-    /// The numbers in words, e.g. "7 of 31 sessions rescheduled by the tutor in 30 days, 4 with under 24 h notice".
+    /// The numbers in words and what was compared, e.g. "22 of 120 sessions rescheduled by the
+    /// tutor in 90 days: 18.3%, more likely than not above the 15% line (70% probability)".
     pub evidence: String,
     /// One recommended intervention, in plain words.
     pub recommendation: String,
@@ -186,6 +191,7 @@ impl From<&scoring::Flag> for Flag {
             out_of: f.out_of as i32,
             rate: f.rate,
             lower_bound: f.lower_bound,
+            probability: f.probability,
             threshold: f.threshold,
             evidence: f.evidence.clone(),
             recommendation: f.recommendation.clone(),
@@ -280,11 +286,28 @@ pub fn risk_change_of(
     })
 }
 
-/// The scoring rules in force (every threshold and weight is configurable).
+/// The scoring rules in force (every threshold and weight is configurable). Percentages and
+/// probabilities are in percent.
 #[derive(SimpleObject, Debug)]
 pub struct ScoringRules {
     pub windows_days: Vec<i32>,
+    /// Sessions a window, and a rule within it, needs before it can flag.
     pub min_sessions: i32,
+    /// How rules decide.
+    pub decision: DecisionRule,
+    /// Probability that the true rate is above the threshold from which a rule flags (the
+    /// longest window).
+    pub flag_probability: f64,
+    /// The same in the shorter windows.
+    pub recent_flag_probability: f64,
+    /// Probability, on the tutor's own sessions, that the rate is above the critical level
+    /// from which a flag is critical.
+    pub critical_probability: f64,
+    /// Weight of the prior, in events expected at the threshold.
+    pub prior_weight: f64,
+    /// The prior's rate as a share of each threshold.
+    pub prior_share: f64,
+    /// z-value of the Wilson bound (`WILSON` rule only).
     pub confidence_z: f64,
     pub reschedule_threshold: f64,
     pub reschedule_critical: f64,
@@ -310,6 +333,14 @@ pub struct ScoringRules {
     pub rebook_days: i32,
     pub hysteresis_margin: f64,
     pub high_risk_flag_count: i32,
+    /// Points of the quality score a warning flag takes away.
+    pub warning_penalty: f64,
+    /// Points of the quality score a critical flag takes away.
+    pub critical_penalty: f64,
+    /// Whether the penalties outweigh the rates, so that every high-risk tutor scores below
+    /// every medium-risk one and every medium-risk one below every low-risk one (true with
+    /// the defaults; see the README's scoring section).
+    pub score_order_holds: bool,
 }
 
 /// Score queries (viewer role).
@@ -325,6 +356,12 @@ impl ScoreQuery {
         ScoringRules {
             windows_days: worker::scoring::WINDOWS.iter().map(|d| *d as i32).collect(),
             min_sessions: c.min_sessions as i32,
+            decision: c.decision.into(),
+            flag_probability: c.flag_probability,
+            recent_flag_probability: c.recent_flag_probability,
+            critical_probability: c.critical_probability,
+            prior_weight: c.prior_weight,
+            prior_share: c.prior_share,
             confidence_z: c.confidence_z,
             reschedule_threshold: c.reschedule_threshold,
             reschedule_critical: c.reschedule_critical,
@@ -350,6 +387,9 @@ impl ScoreQuery {
             rebook_days: c.rebook_days as i32,
             hysteresis_margin: c.hysteresis_margin,
             high_risk_flag_count: c.high_risk_flag_count as i32,
+            warning_penalty: c.warning_penalty,
+            critical_penalty: c.critical_penalty,
+            score_order_holds: c.score_order_holds(),
         }
     }
 }

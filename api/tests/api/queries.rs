@@ -205,7 +205,7 @@ async fn a_tutor_page_shows_windows_flags_history_trend_reschedules_and_sessions
     let query = r#"query($id: ID, $ext: String) { tutor(id: $id, externalId: $ext) {
         id externalId name
         score { riskLevel qualityScore version windows { days sessions enoughData rescheduleRate lastMinuteReschedules }
-                flags { code severity evidence recommendation windowDays count outOf lowerBound threshold } }
+                flags { code severity evidence recommendation windowDays count outOf lowerBound probability threshold } }
         scoreHistory { version riskLevel rescheduleRate30d }
         weeklyTrend { weekStart weekEnd sessions rescheduleRate }
         recentReschedules(first: 5) { initiator noticeHours lastMinute reason reasonCode originalStart }
@@ -240,6 +240,12 @@ async fn a_tutor_page_shows_windows_flags_history_trend_reschedules_and_sessions
     );
     assert!(!flag["recommendation"].as_str().unwrap().is_empty());
     assert!(flag["lowerBound"].as_f64().unwrap() > flag["threshold"].as_f64().unwrap());
+    assert!(flag["probability"].as_f64().unwrap() >= 50.0);
+    assert!(
+        flag["evidence"].as_str().unwrap().contains("above the 15% line"),
+        "the evidence says what was compared: {}",
+        flag["evidence"]
+    );
     let history = t["scoreHistory"].as_array().unwrap();
     assert_eq!(history.len(), 13, "12 back-filled weeks and the current score");
     assert_eq!(
@@ -360,7 +366,7 @@ async fn the_overview_counts_match_the_stored_scores() {
     let db = &app.state.db;
     let data = app
         .data(
-            "{ overview { tutors lowRisk mediumRisk highRisk unscored averageQualityScore averageRescheduleRate30d sessionsLast24h sessionsLast7d recentRiskChanges { tutorName to } } scoringRules { rescheduleThreshold windowsDays excusedReasonCodes } }",
+            "{ overview { tutors lowRisk mediumRisk highRisk unscored averageQualityScore averageRescheduleRate30d sessionsLast24h sessionsLast7d recentRiskChanges { tutorName to } } scoringRules { rescheduleThreshold windowsDays excusedReasonCodes decision flagProbability recentFlagProbability criticalProbability priorWeight priorShare warningPenalty criticalPenalty scoreOrderHolds } }",
             json!({}),
         )
         .await;
@@ -391,6 +397,26 @@ async fn the_overview_counts_match_the_stored_scores() {
         data["scoringRules"]["excusedReasonCodes"],
         json!(["platform_outage"])
     );
+    // The decision parameters in force.
+    let rules = &data["scoringRules"];
+    assert_eq!(rules["decision"], "POSTERIOR");
+    assert_eq!(
+        (
+            &rules["flagProbability"],
+            &rules["recentFlagProbability"],
+            &rules["criticalProbability"]
+        ),
+        (&json!(50.0), &json!(75.0), &json!(20.0))
+    );
+    assert_eq!(
+        (&rules["priorWeight"], &rules["priorShare"]),
+        (&json!(3.0), &json!(0.5))
+    );
+    assert_eq!(
+        (&rules["warningPenalty"], &rules["criticalPenalty"]),
+        (&json!(25.0), &json!(50.0))
+    );
+    assert_eq!(rules["scoreOrderHolds"], true);
 }
 
 #[tokio::test]

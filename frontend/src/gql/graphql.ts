@@ -19,7 +19,7 @@ export type FlagCode =
 
 /** How serious a flag is. */
 export type FlagSeverity =
-  /** Above the critical level: high risk on its own. */
+  /** Plausibly above the critical level: high risk on its own. */
   | 'CRITICAL'
   /** Above the threshold. */
   | 'WARNING';

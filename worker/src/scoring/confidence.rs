@@ -1,10 +1,12 @@
-//! Confidence bounds for rates estimated from few sessions.
+//! Confidence bounds for rates estimated from few sessions (the `wilson` rule) and the
+//! rounding every stored percentage goes through.
 
 /// The Wilson score interval's lower bound for `successes` out of `trials`, as a percentage.
 ///
 /// With one reschedule in one session the point rate is 100% but the bound (z = 1.96) is only
-/// about 21%; with 30 of 100 it is about 22%. Flagging on the bound means a tutor is flagged
-/// only when the data say, with the chosen confidence, that the true rate is above the line.
+/// about 21%; with 30 of 100 it is about 22%. The first rule flagged on the bound: only when
+/// the data say, with the chosen confidence, that the true rate is above the line, which
+/// protects small samples but misses steady offenders just above the line.
 pub fn wilson_lower_bound(successes: u32, trials: u32, z: f64) -> f64 {
     if trials == 0 {
         return 0.0;

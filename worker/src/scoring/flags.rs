@@ -4,7 +4,13 @@
 use entity::RiskLevel;
 use serde::{Deserialize, Serialize};
 
-use super::{ScoringConfig, confidence::wilson_lower_bound, config::RateRule, window::WindowMetrics};
+use super::{
+    ScoringConfig,
+    confidence::{round, wilson_lower_bound},
+    config::{DecisionRule, RateRule},
+    posterior::Beta,
+    window::{WINDOWS, WindowMetrics},
+};
 
 /// What a flag is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -72,8 +78,13 @@ pub struct Flag {
     pub out_of: u32,
     /// The observed rate, percent.
     pub rate: f64,
-    /// The confidence bound the rule compares, percent.
+    /// The bound the rule compares with the threshold, percent: under the `posterior` rule the
+    /// rate the true rate is above with the window's flag probability (so the flag holds
+    /// exactly when it is above the line); under `wilson` the Wilson lower bound.
     pub lower_bound: f64,
+    /// The probability (percent) that the true rate is above the threshold.
+    #[serde(default)]
+    pub probability: f64,
     /// The threshold it was compared with, percent.
     pub threshold: f64,
     /// The numbers in words.
@@ -110,9 +121,87 @@ fn rule(code: FlagCode, config: &ScoringConfig) -> RateRule {
     }
 }
 
+/// What one rule concludes from one window.
+struct Judgement {
+    severity: Severity,
+    /// How strong the evidence is, to pick among windows (probability or bound).
+    strength: f64,
+    /// P(true rate > warning line), percent.
+    probability: f64,
+    /// P(true rate > critical line), percent.
+    critical_probability: f64,
+}
+
+/// The lines a rule compares with, lowered by the hysteresis margins where they apply.
+#[derive(Clone, Copy)]
+struct Lines {
+    warning: f64,
+    critical: f64,
+}
+
+/// The posterior of a rule's rate in one window (rates as fractions).
+fn posterior(count: u32, out_of: u32, rule: RateRule, config: &ScoringConfig) -> Beta {
+    let (mean, sessions) = config.prior(rule);
+    Beta::posterior(mean, sessions, f64::from(count), f64::from(out_of))
+}
+
+/// The tutor's own evidence, without the population prior (Jeffreys' half an event and half
+/// a non-event): what severity is judged on once a flag stands.
+fn own(count: u32, out_of: u32) -> Beta {
+    Beta::posterior(0.5, 1.0, f64::from(count), f64::from(out_of))
+}
+
+/// The probability (percent) a window's evidence must reach to flag.
+fn flag_bar(days: u32, config: &ScoringConfig) -> f64 {
+    if days < *WINDOWS.iter().max().expect("windows") {
+        config.recent_flag_probability
+    } else {
+        config.flag_probability
+    }
+}
+
+fn judge(
+    o: &Observation,
+    days: u32,
+    rule: RateRule,
+    lines: Lines,
+    config: &ScoringConfig,
+) -> Option<Judgement> {
+    let post = posterior(o.count, o.out_of, rule, config);
+    let probability = 100.0 * post.above(lines.warning / 100.0);
+    let (flagged, critical, strength) = match config.decision {
+        DecisionRule::Posterior => {
+            let flagged = probability >= flag_bar(days, config);
+            (flagged, flagged, probability)
+        }
+        DecisionRule::Wilson => {
+            let bound = wilson_lower_bound(o.count, o.out_of, config.confidence_z);
+            (bound > lines.warning, bound > lines.critical, bound)
+        }
+    };
+    if !flagged {
+        return None;
+    }
+    let critical_probability = 100.0 * own(o.count, o.out_of).above(lines.critical / 100.0);
+    let critical = match config.decision {
+        DecisionRule::Posterior => critical && critical_probability >= config.critical_probability,
+        DecisionRule::Wilson => critical,
+    };
+    Some(Judgement {
+        severity: if critical {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        },
+        strength,
+        probability,
+        critical_probability,
+    })
+}
+
 /// The flags a tutor earns. `previous` is the risk level before this computation: a tutor
-/// already at a level keeps the flags that put them there until the bound falls
-/// `hysteresis_margin` points below the line (no flapping around a threshold).
+/// already at a level keeps the flags that put them there until the evidence holds no longer
+/// against a line `hysteresis_margin` points lower (no flapping around a threshold).
 pub fn evaluate(windows: &[WindowMetrics], previous: Option<RiskLevel>, config: &ScoringConfig) -> Vec<Flag> {
     let margin = config.hysteresis_margin;
     let warning_margin = if previous >= Some(RiskLevel::Medium) {
@@ -129,51 +218,76 @@ pub fn evaluate(windows: &[WindowMetrics], previous: Option<RiskLevel>, config: 
         .into_iter()
         .filter_map(|code| {
             let rule = rule(code, config);
-            // Among windows with enough data, the one with the strongest evidence.
+            let lines = Lines {
+                warning: rule.threshold - warning_margin,
+                critical: rule.critical - critical_margin,
+            };
+            // Among windows with enough data, the most serious finding with the strongest
+            // evidence; on a tie the shorter (more recent) window wins.
             windows
                 .iter()
                 .filter_map(|w| {
                     let o = observe(code, w);
-                    // Windows short of data never flag; within a window, the confidence bound
-                    // takes care of small denominators.
-                    (w.enough_data && o.out_of > 0).then(|| {
-                        let bound = wilson_lower_bound(o.count, o.out_of, config.confidence_z);
-                        (w, o, bound)
-                    })
+                    // Windows short of data never flag, nor (under the posterior rule) does a
+                    // rule with fewer sessions of its own kind than the minimum; above it, the
+                    // rule takes care of small denominators.
+                    let own_minimum = match config.decision {
+                        DecisionRule::Posterior => config.min_sessions.max(1),
+                        DecisionRule::Wilson => 1,
+                    };
+                    if !w.enough_data || o.out_of < own_minimum {
+                        return None;
+                    }
+                    judge(&o, w.days, rule, lines, config).map(|j| (w, o, j))
                 })
-                .filter(|(_, _, bound)| *bound > rule.threshold - warning_margin)
-                // On a tie the shorter (more recent) window wins.
                 .fold(
                     None,
-                    |best: Option<(&WindowMetrics, Observation, f64)>, candidate| match best {
-                        Some(b) if b.2 >= candidate.2 => Some(b),
+                    |best: Option<(&WindowMetrics, Observation, Judgement)>, candidate| match best {
+                        Some(b)
+                            if (b.2.severity, b.2.strength)
+                                >= (candidate.2.severity, candidate.2.strength) =>
+                        {
+                            Some(b)
+                        }
                         _ => Some(candidate),
                     },
                 )
-                .map(|(w, o, bound)| {
-                    let severity = if bound > rule.critical - critical_margin {
-                        Severity::Critical
-                    } else {
-                        Severity::Warning
+                .map(|(w, o, j)| {
+                    let lower_bound = match config.decision {
+                        DecisionRule::Posterior => round(
+                            100.0
+                                * posterior(o.count, o.out_of, rule, config)
+                                    .lower_quantile(flag_bar(w.days, config) / 100.0),
+                        ),
+                        DecisionRule::Wilson => j.strength,
                     };
                     Flag {
                         code,
-                        severity,
+                        severity: j.severity,
                         window_days: w.days,
                         count: o.count,
                         out_of: o.out_of,
                         rate: o.rate,
-                        lower_bound: bound,
+                        lower_bound,
+                        probability: round(j.probability),
                         threshold: rule.threshold,
-                        evidence: evidence(code, w, &o, bound, rule.threshold),
-                        recommendation: recommendation(code, w, severity).to_owned(),
+                        evidence: evidence(code, w, &o, &j, rule, lines, config),
+                        recommendation: recommendation(code, w, j.severity, config),
                     }
                 })
         })
         .collect()
 }
 
-fn evidence(code: FlagCode, w: &WindowMetrics, o: &Observation, bound: f64, threshold: f64) -> String {
+fn evidence(
+    code: FlagCode,
+    w: &WindowMetrics,
+    o: &Observation,
+    j: &Judgement,
+    rule: RateRule,
+    lines: Lines,
+    config: &ScoringConfig,
+) -> String {
     let what = match code {
         FlagCode::RescheduleRate => {
             let mut text = format!(
@@ -181,7 +295,11 @@ fn evidence(code: FlagCode, w: &WindowMetrics, o: &Observation, bound: f64, thre
                 o.count, o.out_of, w.days
             );
             if w.last_minute_reschedules > 0 {
-                text += &format!(", {} with under 24 h notice", w.last_minute_reschedules);
+                text += &format!(
+                    ", {} with under {} h notice",
+                    w.last_minute_reschedules,
+                    number(config.last_minute_hours)
+                );
             }
             if w.excused_reschedules > 0 {
                 text += &format!(" ({} more excused)", w.excused_reschedules);
@@ -196,14 +314,14 @@ fn evidence(code: FlagCode, w: &WindowMetrics, o: &Observation, bound: f64, thre
         }
         FlagCode::LateStartRate => {
             format!(
-                "{} of {} sessions started over 5 minutes late in {} days",
-                o.count, o.out_of, w.days
+                "{} of {} sessions started over {} minutes late in {} days",
+                o.count, o.out_of, config.late_start_minutes, w.days
             )
         }
         FlagCode::EarlyEndRate => {
             format!(
-                "{} of {} sessions ended over 10 minutes early in {} days",
-                o.count, o.out_of, w.days
+                "{} of {} sessions ended over {} minutes early in {} days",
+                o.count, o.out_of, config.early_end_minutes, w.days
             )
         }
         FlagCode::PoorFirstSessions => format!(
@@ -211,16 +329,85 @@ fn evidence(code: FlagCode, w: &WindowMetrics, o: &Observation, bound: f64, thre
             o.count, o.out_of, w.days
         ),
     };
-    format!(
-        "{what}: {:.1}% (at least {:.1}% with 95% confidence; threshold {:.0}%)",
-        o.rate, bound, threshold
-    )
+    match config.decision {
+        DecisionRule::Posterior => {
+            // Under hysteresis the line compared is lower than the threshold: say so.
+            let line = |compared: f64, line: f64, name: &str| {
+                if compared == line {
+                    format!("the {}% {name}", number(line))
+                } else {
+                    format!(
+                        "{}% (the {}% {name}, {} points lower while the tutor is at this level)",
+                        number(compared),
+                        number(line),
+                        number(line - compared)
+                    )
+                }
+            };
+            let mut text = format!(
+                "{what}: {:.1}%, {} above {} ({} probability)",
+                o.rate,
+                likelihood(j.probability),
+                line(lines.warning, rule.threshold, "line"),
+                chance(j.probability)
+            );
+            if j.severity == Severity::Critical {
+                text += &format!(
+                    ", and {} above {} ({})",
+                    likelihood(j.critical_probability),
+                    line(lines.critical, rule.critical, "critical level"),
+                    chance(j.critical_probability)
+                );
+            }
+            text
+        }
+        DecisionRule::Wilson => format!(
+            "{what}: {:.1}% (at least {:.1}% with 95% confidence; threshold {:.0}%)",
+            o.rate, j.strength, rule.threshold
+        ),
+    }
 }
 
-fn recommendation(code: FlagCode, w: &WindowMetrics, severity: Severity) -> &'static str {
-    match (code, severity) {
+/// A probability (percent) in words a coach reads the same way every time.
+fn likelihood(probability: f64) -> &'static str {
+    match probability {
+        p if p >= 99.0 => "almost certainly",
+        p if p >= 90.0 => "very likely",
+        p if p >= 75.0 => "likely",
+        p if p >= 50.0 => "more likely than not",
+        p if p >= 10.0 => "possibly",
+        _ => "perhaps",
+    }
+}
+
+/// A probability (percent) as a whole percentage, never rounded to a certainty.
+fn chance(probability: f64) -> String {
+    if probability >= 99.5 {
+        ">99%".to_owned()
+    } else if probability < 0.5 {
+        "<1%".to_owned()
+    } else {
+        format!("{probability:.0}%")
+    }
+}
+
+/// A configured percentage without needless decimals (15, 12.5).
+fn number(value: f64) -> String {
+    let value = round(value);
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+fn recommendation(code: FlagCode, w: &WindowMetrics, severity: Severity, config: &ScoringConfig) -> String {
+    let text = match (code, severity) {
         (FlagCode::RescheduleRate, _) if w.last_minute_reschedules * 2 >= w.tutor_reschedules.max(1) => {
-            "Call the tutor about last-minute changes: ask them to open only hours they can keep and to give at least 24 hours' notice when a change is unavoidable."
+            return format!(
+                "Call the tutor about last-minute changes: ask them to open only hours they can keep and to give at least {} hours' notice when a change is unavoidable.",
+                number(config.last_minute_hours)
+            );
         }
         (FlagCode::RescheduleRate, Severity::Critical) => {
             "Pause new bookings for this tutor until a coach has agreed a reliable weekly availability with them."
@@ -243,5 +430,6 @@ fn recommendation(code: FlagCode, w: &WindowMetrics, severity: Severity) -> &'st
         (FlagCode::PoorFirstSessions, _) => {
             "Pair the tutor with a coach for first-session onboarding (introductions, goals, a plan) and review recent first-session feedback together."
         }
-    }
+    };
+    text.to_owned()
 }

@@ -9,18 +9,30 @@
 //! - rates per window: tutor-initiated reschedules / sessions scheduled (excused reason codes
 //!   excluded but counted), tutor no-shows / sessions due, late starts and early ends /
 //!   completed sessions, poor first sessions / first sessions with a known outcome;
-//! - a rule flags when, in a window with at least `min_sessions` sessions, the Wilson lower
-//!   bound of the rate is above the threshold (so 1 of 1 is not "100%");
-//!   critical above the critical level; the window with the strongest evidence is reported;
+//! - a rule judges a window with at least `min_sessions` sessions, and as many of its own
+//!   kind; it flags when the probability that the true rate is above the threshold reaches
+//!   `flag_probability` (`recent_flag_probability` in the 7- and 30-day windows), under a beta
+//!   prior worth `prior_weight` events at a typical tutor's rate, so that 1 of 1 is not
+//!   "100%" and 18% of 120 is "above 15%"; critical when, on the tutor's own sessions, the
+//!   rate is above the critical level with `critical_probability`; the window with the most
+//!   serious finding and the strongest evidence is reported (`wilson`, the first rule,
+//!   compares a 95% Wilson lower bound instead);
 //! - risk: high with a critical flag or `high_risk_flag_count` flags, medium with one flag,
-//!   low otherwise; hysteresis keeps a level until the bound is clearly below the line;
-//! - quality score: 100 minus each metric's weight times its rate relative to twice its
-//!   threshold (capped), on the 30-day window, or the 90-day one when 30 days lack data;
-//!   last-minute reschedules weigh `last_minute_weight` times a planned one.
+//!   low otherwise; hysteresis lowers the lines by `hysteresis_margin` points for a tutor at
+//!   the level they caused;
+//! - quality score: 100 minus each rate's weight times the rate relative to twice its
+//!   threshold (capped), on the 30-day window or the 90-day one when 30 days lack data, minus
+//!   each flag's penalty; the penalties exceed what the rates can take away, so the score
+//!   falls in the order of the risk level; last-minute reschedules weigh
+//!   `last_minute_weight` times a planned one.
+//!
+//! The operating characteristic of every rule on labelled data is measured by the `signal`
+//! example (`make signal`); the README shows its figures.
 
 mod confidence;
 mod config;
 mod flags;
+mod posterior;
 mod window;
 
 use chrono::{DateTime, Utc};
@@ -28,8 +40,9 @@ use entity::{RescheduleInitiator, RiskLevel, SessionStatus};
 use serde::{Deserialize, Serialize};
 
 pub use confidence::wilson_lower_bound;
-pub use config::{RateRule, ScoringConfig};
+pub use config::{DecisionRule, RateRule, ScoringConfig};
 pub use flags::{Flag, FlagCode, Severity};
+pub use posterior::Beta;
 pub use window::{WINDOWS, WindowMetrics};
 
 /// What scoring needs to know about one session.
@@ -110,7 +123,7 @@ pub fn score(
         .or_else(|| windows.iter().find(|w| w.days == 90))
         .expect("the 90-day window is always computed");
     ScoreReport {
-        quality_score: quality_score(basis, config),
+        quality_score: quality_score(basis, &flags, config),
         risk_level,
         flags,
         windows,
@@ -118,22 +131,45 @@ pub fn score(
     }
 }
 
-/// 100 minus the weighted penalties of one window, rounded to one decimal.
-fn quality_score(w: &WindowMetrics, config: &ScoringConfig) -> f64 {
-    let penalty = |rate: f64, rule: RateRule| rule.weight * (rate / (2.0 * rule.threshold)).clamp(0.0, 1.0);
+/// 100 minus each rate's points in the basis window and each flag's penalty, rounded to one
+/// decimal. A rate costs its weight times the rate relative to twice its threshold (capped);
+/// a warning costs `warning_penalty`, a critical flag `critical_penalty`. With the penalties
+/// above the weights (see [`ScoringConfig::score_order_holds`]) every high-risk tutor scores
+/// below every medium-risk one, and every medium-risk tutor below every low-risk one.
+fn quality_score(w: &WindowMetrics, flags: &[Flag], config: &ScoringConfig) -> f64 {
+    let rate = |count: f64, out_of: u32| -> f64 {
+        if out_of == 0 {
+            0.0
+        } else {
+            100.0 * count / f64::from(out_of)
+        }
+    };
+    let points = |count: u32, out_of: u32, rule: RateRule| {
+        rule.weight * (rate(f64::from(count), out_of) / (2.0 * rule.threshold)).clamp(0.0, 1.0)
+    };
     let planned = w.tutor_reschedules - w.last_minute_reschedules;
     let weighted_reschedules =
         f64::from(planned) + config.last_minute_weight * f64::from(w.last_minute_reschedules);
-    let reschedule_rate = if w.sessions == 0 {
-        0.0
-    } else {
-        100.0 * weighted_reschedules / f64::from(w.sessions)
-    };
-    let total = penalty(reschedule_rate, config.reschedule_rule())
-        + penalty(w.no_show_rate, config.no_show_rule())
-        + penalty(w.late_start_rate, config.late_start_rule())
-        + penalty(w.early_end_rate, config.early_end_rule())
-        + penalty(w.poor_first_session_rate, config.poor_first_session_rule());
+    let reschedule_rule = config.reschedule_rule();
+    let reschedule_points = reschedule_rule.weight
+        * (rate(weighted_reschedules, w.sessions) / (2.0 * reschedule_rule.threshold)).clamp(0.0, 1.0);
+    let flag_points: f64 = flags
+        .iter()
+        .map(|f| match f.severity {
+            Severity::Warning => config.warning_penalty,
+            Severity::Critical => config.critical_penalty,
+        })
+        .sum();
+    let total = reschedule_points
+        + points(w.tutor_no_shows, w.due_sessions, config.no_show_rule())
+        + points(w.late_starts, w.completed_sessions, config.late_start_rule())
+        + points(w.early_ends, w.completed_sessions, config.early_end_rule())
+        + points(
+            w.poor_first_sessions,
+            w.first_sessions,
+            config.poor_first_session_rule(),
+        )
+        + flag_points;
     ((100.0 - total).clamp(0.0, 100.0) * 10.0).round() / 10.0
 }
 

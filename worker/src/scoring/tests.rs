@@ -81,6 +81,39 @@ fn mix(total: usize, bad: usize, make: impl Fn(i64) -> SessionFact) -> Vec<Sessi
         .collect()
 }
 
+/// `s` moved to start at `start`, its actual times with it.
+fn at(s: SessionFact, start: DateTime<Utc>) -> SessionFact {
+    let shift = start - s.scheduled_start;
+    SessionFact {
+        scheduled_start: start,
+        actual_start: s.actual_start.map(|t| t + shift),
+        actual_end: s.actual_end.map(|t| t + shift),
+        ..s
+    }
+}
+
+/// `total` sessions evenly over `from..to` days ago, `bad` of them (spread evenly among the
+/// others) made by `make_bad` from their index, the rest completed.
+fn evenly(
+    from: i64,
+    to: i64,
+    total: i64,
+    bad: i64,
+    make_bad: impl Fn(i64) -> SessionFact,
+) -> Vec<SessionFact> {
+    (0..total)
+        .map(|i| {
+            let start = now() - Duration::hours(from * 24 + (to - from) * 24 * i / total + 3);
+            let s = if (i + 1) * bad / total > i * bad / total {
+                make_bad(i)
+            } else {
+                completed(0)
+            };
+            at(s, start)
+        })
+        .collect()
+}
+
 fn report(sessions: &[SessionFact]) -> ScoreReport {
     score(sessions, now(), None, &ScoringConfig::default())
 }
@@ -113,15 +146,19 @@ fn reschedule_rate_is_the_seed_formula() {
     assert_eq!(w.reschedule_rate, 25.0);
 }
 
-/// (sessions, tutor reschedules, flagged?, severity) around the 15% line and the 40% critical line.
+/// (sessions, tutor reschedules, flagged?, severity) around the 15% line and the 40% critical
+/// line. The probabilities are those of the 90-day window (the 30-day one holds the same
+/// sessions and needs 75%).
 #[test]
 fn reschedule_flag_at_and_around_the_threshold() {
     let cases = [
-        (100, 15, false, None),                   // 15%: bound ~9%
-        (100, 21, false, None),                   // 21%: bound ~14.2%
-        (100, 22, true, Some(Severity::Warning)), // 22%: bound ~15.001%
-        (40, 20, true, Some(Severity::Warning)),  // 50%: bound ~35%
-        (40, 30, true, Some(Severity::Critical)), // 75%: bound ~60%
+        (100, 15, false, None),                   // 15%: P(above 15%) 33%
+        (100, 16, false, None),                   // 16%: 43%
+        (100, 17, true, Some(Severity::Warning)), // 17%: 53%, more likely than not
+        (100, 22, true, Some(Severity::Warning)), // 22%: 90%
+        (40, 10, true, Some(Severity::Warning)),  // 25%: 79%; above 40%: 2%
+        (40, 14, true, Some(Severity::Critical)), // 35%: above 40% 26% of the time
+        (40, 30, true, Some(Severity::Critical)), // 75%
         (4, 4, false, None),                      // not enough data in any window
     ];
     for (total, bad, flagged, severity) in cases {
@@ -140,10 +177,89 @@ fn one_reschedule_in_a_tiny_sample_does_not_flag_at_100_percent() {
     let w = r.window(7).unwrap();
     assert_eq!(w.reschedule_rate, 100.0);
     assert!(!w.enough_data, "the window says it lacks data");
-    // Five sessions with one reschedule: enough data, bound far below the line.
+    // Five sessions with one reschedule: enough data, 18% likely to be above the line.
     let r = report(&mix(5, 1, |d| rescheduled(d, 2.0)));
     assert!(r.window(7).is_some_and(|w| w.enough_data || w.sessions < 5));
     assert!(r.flags.is_empty());
+    // Two of five: 39%, still not flagged; three of five (61%) is.
+    assert!(report(&mix(5, 2, |d| rescheduled(d, 72.0))).flags.is_empty());
+    assert!(
+        flag(
+            &report(&mix(5, 3, |d| rescheduled(d, 72.0))),
+            FlagCode::RescheduleRate
+        )
+        .is_some()
+    );
+}
+
+/// The steady offender of the calibration issue: above the 15% line in every window, by a
+/// little, over many sessions. The first rule's 95% bound never cleared the line.
+#[test]
+fn a_steady_offender_just_above_the_line_is_flagged() {
+    // 22 of 120 (18%) in 90 days, 7 of 41 (17%) in 30 days, 2 of 12 (17%) in 7 days.
+    let planned = |_| rescheduled(0, 72.0);
+    let mut sessions = evenly(0, 7, 12, 2, planned);
+    sessions.extend(evenly(7, 30, 29, 5, planned));
+    sessions.extend(evenly(30, 90, 79, 15, planned));
+    let r = report(&sessions);
+    let counts: Vec<_> = r
+        .windows
+        .iter()
+        .map(|w| (w.tutor_reschedules, w.sessions))
+        .collect();
+    assert_eq!(counts, vec![(2, 12), (7, 41), (22, 120)]);
+    let f = flag(&r, FlagCode::RescheduleRate).expect("the steady offender is flagged");
+    assert_eq!((f.window_days, f.severity), (90, Severity::Warning));
+    assert_eq!(r.risk_level, RiskLevel::Medium);
+    assert_eq!(
+        f.evidence,
+        "22 of 120 sessions rescheduled by the tutor in 90 days: 18.3%, more likely than not above the 15% line (70% probability)"
+    );
+    assert!((f.probability - 70.2).abs() < 0.1, "{}", f.probability);
+    assert!(f.lower_bound > f.threshold, "the median is above the line");
+    // The first rule, kept runnable, misses them.
+    let wilson = ScoringConfig {
+        decision: DecisionRule::Wilson,
+        ..ScoringConfig::default()
+    };
+    assert!(score(&sessions, now(), None, &wilson).flags.is_empty());
+}
+
+/// The demo's chronic rescheduler: 43% of 77 sessions is above the 40% critical level, so the
+/// flag is critical and the tutor high risk (the first rule compared 40% with a 32% bound).
+#[test]
+fn a_rate_above_the_critical_level_over_many_sessions_is_critical() {
+    // Two thirds of them at the last minute.
+    let sessions = evenly(0, 90, 77, 33, |i| {
+        rescheduled(0, if i % 3 == 0 { 72.0 } else { 3.0 })
+    });
+    let r = report(&sessions);
+    let w = r.window(90).unwrap();
+    assert_eq!((w.tutor_reschedules, w.sessions), (33, 77));
+    let f = flag(&r, FlagCode::RescheduleRate).expect("flagged");
+    assert_eq!(f.severity, Severity::Critical, "{}", f.evidence);
+    assert_eq!(r.risk_level, RiskLevel::High);
+    assert!(
+        f.evidence.contains("above the 40% critical level"),
+        "{}",
+        f.evidence
+    );
+    assert!(
+        r.quality_score <= 50.0,
+        "a critical flag costs enough: {}",
+        r.quality_score
+    );
+    let wilson = ScoringConfig {
+        decision: DecisionRule::Wilson,
+        ..ScoringConfig::default()
+    };
+    let old = score(&sessions, now(), None, &wilson);
+    assert!(!old.flags.is_empty());
+    assert!(
+        old.flags.iter().all(|f| f.severity == Severity::Warning),
+        "{:?}",
+        old.flags
+    );
 }
 
 #[test]
@@ -203,8 +319,14 @@ fn student_reschedules_do_not_count_against_the_tutor() {
 
 #[test]
 fn no_show_flag_at_and_around_the_threshold() {
-    // Denominator: sessions due to take place.
-    let cases = [(100, 5, false), (100, 9, false), (100, 10, true), (30, 6, true)];
+    // Denominator: sessions due to take place. 6% of 100 is 38% likely to be above 5%, 7% is 53%.
+    let cases = [
+        (100, 5, false),
+        (100, 6, false),
+        (100, 7, true),
+        (30, 3, false),
+        (30, 4, true),
+    ];
     for (total, bad, flagged) in cases {
         let r = report(&mix(total, bad, |d| with_status(SessionStatus::TutorNoShow, d)));
         assert_eq!(
@@ -225,9 +347,10 @@ fn late_start_counts_only_beyond_five_minutes() {
     assert_eq!(six.window(30).unwrap().late_starts, 20);
     let cases = [
         (100, 20, false),
-        (100, 27, false),
-        (100, 28, true),
-        (20, 15, true),
+        (100, 21, false),
+        (100, 22, true),
+        (20, 5, false),
+        (20, 6, true),
     ];
     for (total, bad, flagged) in cases {
         let r = report(&mix(total, bad, |d| late(d, 12)));
@@ -268,11 +391,13 @@ fn first_session_quality_judges_rating_no_show_and_rebooking() {
     };
     let sessions = vec![
         first("rated-low", 40, Some(2)), // poor: rating
-        first("came-back", 40, Some(5)), // good: rebooked within 14 days
+        first("came-back", 40, Some(5)), // good: rebooked within 28 days
         again("came-back", 35),
-        first("left", 40, Some(5)),        // poor: never rebooked
-        first("late-return", 60, Some(4)), // poor: rebooked after 14 days
-        again("late-return", 40),
+        first("left", 40, Some(5)),         // poor: never rebooked
+        first("three-weekly", 60, Some(4)), // good: back on day 20, within 28 days
+        again("three-weekly", 40),
+        first("away-a-month", 80, None), // poor: back only on day 35
+        again("away-a-month", 45),
         first("too-early-to-tell", 3, Some(4)), // unknown yet: excluded
         SessionFact {
             student_ref: "missed".into(),
@@ -282,8 +407,16 @@ fn first_session_quality_judges_rating_no_show_and_rebooking() {
     ];
     let r = report(&sessions);
     let w = r.window(90).unwrap();
-    assert_eq!((w.poor_first_sessions, w.first_sessions), (4, 5));
-    assert_eq!(w.poor_first_session_rate, 80.0);
+    assert_eq!((w.poor_first_sessions, w.first_sessions), (4, 6));
+    assert!((w.poor_first_session_rate - 66.667).abs() < 0.001);
+    // With the first rule's 14 days, the student back on day 20 was counted as lost.
+    let fortnight = ScoringConfig {
+        rebook_days: 14,
+        ..ScoringConfig::default()
+    };
+    let r = score(&sessions, now(), None, &fortnight);
+    let w = r.window(90).unwrap();
+    assert_eq!((w.poor_first_sessions, w.first_sessions), (5, 6));
 }
 
 #[test]
@@ -291,44 +424,94 @@ fn risk_levels_follow_the_flags() {
     assert_eq!(report(&mix(40, 0, completed)).risk_level, RiskLevel::Low);
     assert_eq!(report(&mix(40, 0, completed)).quality_score, 100.0);
     assert_eq!(
-        report(&mix(40, 14, |d| rescheduled(d, 72.0))).risk_level,
+        report(&mix(40, 10, |d| rescheduled(d, 72.0))).risk_level,
         RiskLevel::Medium
     );
     assert_eq!(
         report(&mix(40, 30, |d| rescheduled(d, 72.0))).risk_level,
         RiskLevel::High
     );
-    // Two warnings make high risk.
+    // Two warnings make high risk: 12 of 40 reschedules (30%), 8 of the 28 completed
+    // sessions late (29%), neither plausibly at its critical level.
     let mut two = mix(40, 12, |d| rescheduled(d, 72.0));
-    for s in two.iter_mut().skip(12).take(15) {
-        *s = late(2, 15);
+    for (i, s) in two.iter_mut().enumerate().skip(12).take(8) {
+        *s = late(8 + i as i64 % 21, 15);
     }
     let r = report(&two);
     assert_eq!(r.flags.len(), 2, "{:?}", r.flags);
+    assert!(
+        r.flags.iter().all(|f| f.severity == Severity::Warning),
+        "{:?}",
+        r.flags
+    );
     assert_eq!(r.risk_level, RiskLevel::High);
 }
 
 #[test]
 fn hysteresis_keeps_a_level_until_clearly_below_the_line() {
     let config = ScoringConfig::default();
-    // 23 of 100: bound ~15.8%, just above the line.
-    let above = mix(100, 23, |d| rescheduled(d, 72.0));
-    // 21 of 100: bound ~14.2%, just below: a new tutor is not flagged...
-    let just_below = mix(100, 21, |d| rescheduled(d, 72.0));
+    // 17 of 100: 53% likely to be above 15%, just enough.
+    let above = mix(100, 17, |d| rescheduled(d, 72.0));
+    // 16 of 100: 43%, just short: a new tutor is not flagged...
+    let just_below = mix(100, 16, |d| rescheduled(d, 72.0));
     assert_eq!(score(&above, now(), None, &config).risk_level, RiskLevel::Medium);
     assert_eq!(
         score(&just_below, now(), None, &config).risk_level,
         RiskLevel::Low
     );
-    // ...but a flagged tutor stays flagged until the bound is 3 points below it.
+    // ...but a flagged tutor stays flagged until the evidence no longer holds against a line
+    // 3 points lower (14 of 100 is 59% likely to be above 12%, 13 of 100 48%).
+    let kept = score(&just_below, now(), Some(RiskLevel::Medium), &config);
+    assert_eq!(kept.risk_level, RiskLevel::Medium);
+    assert!(
+        kept.flags[0].evidence.ends_with(
+            "16.0%, likely above 12% (the 15% line, 3 points lower while the tutor is at this level) (78% probability)"
+        ),
+        "{}",
+        kept.flags[0].evidence
+    );
     assert_eq!(
-        score(&just_below, now(), Some(RiskLevel::Medium), &config).risk_level,
+        score(
+            &mix(100, 14, |d| rescheduled(d, 72.0)),
+            now(),
+            Some(RiskLevel::Medium),
+            &config
+        )
+        .risk_level,
         RiskLevel::Medium
     );
-    let clearly_below = mix(100, 17, |d| rescheduled(d, 72.0)); // bound ~10.9%
+    let clearly_below = mix(100, 13, |d| rescheduled(d, 72.0));
     assert_eq!(
         score(&clearly_below, now(), Some(RiskLevel::Medium), &config).risk_level,
         RiskLevel::Low
+    );
+}
+
+#[test]
+fn the_evidence_quotes_the_configured_minutes_and_notice() {
+    let config = ScoringConfig {
+        late_start_minutes: 7,
+        last_minute_hours: 36.0,
+        ..ScoringConfig::default()
+    };
+    let late = score(&mix(20, 20, |d| late(d, 15)), now(), None, &config);
+    let flag = late
+        .flags
+        .iter()
+        .find(|f| f.code == FlagCode::LateStartRate)
+        .unwrap();
+    assert!(flag.evidence.contains("over 7 minutes late"), "{}", flag.evidence);
+    let moved = score(&mix(20, 10, |d| rescheduled(d, 30.0)), now(), None, &config);
+    let flag = moved
+        .flags
+        .iter()
+        .find(|f| f.code == FlagCode::RescheduleRate)
+        .unwrap();
+    assert!(flag.evidence.contains("under 36 h notice"), "{}", flag.evidence);
+    assert!(
+        flag.recommendation.contains("at least 36 hours' notice"),
+        "{}",
+        flag.recommendation
     );
 }
 
@@ -345,6 +528,73 @@ fn every_threshold_is_configurable() {
             .flags
             .iter()
             .any(|f| f.code == FlagCode::RescheduleRate)
+    );
+}
+
+#[test]
+fn the_first_rule_stays_runnable_and_scores_as_it_did() {
+    let first = ScoringConfig {
+        decision: DecisionRule::Wilson,
+        rebook_days: 14,
+        reschedule_weight: 30.0,
+        no_show_weight: 30.0,
+        late_start_weight: 10.0,
+        early_end_weight: 10.0,
+        poor_first_session_weight: 20.0,
+        warning_penalty: 0.0,
+        critical_penalty: 0.0,
+        ..ScoringConfig::default()
+    };
+    // 22 of 100: the Wilson bound just clears 15%; 21 of 100 does not.
+    let r = score(&mix(100, 22, |d| rescheduled(d, 72.0)), now(), None, &first);
+    let f = flag(&r, FlagCode::RescheduleRate).expect("flagged");
+    assert!(
+        f.evidence
+            .ends_with("22.0% (at least 15.0% with 95% confidence; threshold 15%)"),
+        "{}",
+        f.evidence
+    );
+    assert!(
+        score(&mix(100, 21, |d| rescheduled(d, 72.0)), now(), None, &first)
+            .flags
+            .is_empty()
+    );
+    // The rate-only score: 22% of 30 points' line at 30%.
+    assert_eq!(r.quality_score, 78.0);
+    assert!(!first.score_order_holds());
+}
+
+#[test]
+fn flags_cost_enough_score_to_keep_the_risk_order() {
+    let config = ScoringConfig::default();
+    assert!(config.score_order_holds());
+    // Every rate as high as it can go without a flag costs 20 points at most...
+    let weights = config.reschedule_weight
+        + config.no_show_weight
+        + config.late_start_weight
+        + config.early_end_weight
+        + config.poor_first_session_weight;
+    assert_eq!(weights, 20.0);
+    // ...a warning 25 and a critical flag 50.
+    let medium = report(&mix(40, 10, |d| rescheduled(d, 72.0)));
+    assert_eq!(medium.risk_level, RiskLevel::Medium);
+    assert_eq!(medium.quality_score, 100.0 - 25.0 - 6.0 * 25.0 / 30.0);
+    let high = report(&mix(40, 30, |d| rescheduled(d, 72.0)));
+    assert_eq!(high.risk_level, RiskLevel::High);
+    assert_eq!(high.quality_score, 100.0 - 50.0 - 6.0);
+    // Penalties at or below the weights cannot keep the order.
+    let weak = ScoringConfig {
+        warning_penalty: 20.0,
+        ..ScoringConfig::default()
+    };
+    assert!(!weak.score_order_holds());
+    let three = ScoringConfig {
+        high_risk_flag_count: 3,
+        ..ScoringConfig::default()
+    };
+    assert!(
+        !three.score_order_holds(),
+        "two warnings (70 points) would outweigh a critical flag"
     );
 }
 
@@ -453,6 +703,40 @@ proptest! {
         let after = score(&more, now(), previous, &config);
         prop_assert!(after.risk_level <= before.risk_level, "{:?} -> {:?}", before.risk_level, after.risk_level);
         prop_assert!(after.flags.len() <= before.flags.len());
+    }
+
+    /// Rules need `min_sessions` sessions in the window and of their own kind.
+    #[test]
+    fn nothing_is_flagged_under_the_minimum_sessions(
+        sessions in proptest::collection::vec(arbitrary_session(), 0..40),
+        previous in proptest::option::of(prop_oneof![Just(RiskLevel::Low), Just(RiskLevel::Medium), Just(RiskLevel::High)]),
+    ) {
+        let config = ScoringConfig::default();
+        let r = score(&sessions, now(), previous, &config);
+        for f in &r.flags {
+            let w = r.window(f.window_days).unwrap();
+            prop_assert!(w.sessions >= config.min_sessions && f.out_of >= config.min_sessions, "{f:?}");
+        }
+        if sessions.len() < config.min_sessions as usize {
+            prop_assert!(r.flags.is_empty());
+            prop_assert_eq!(r.risk_level, RiskLevel::Low);
+        }
+    }
+
+    /// One story: every high-risk tutor scores below every medium-risk one, and every
+    /// medium-risk tutor below every low-risk one, whatever their sessions and history.
+    #[test]
+    fn the_score_follows_the_risk_level(
+        sessions in proptest::collection::vec(arbitrary_session(), 0..80),
+        previous in proptest::option::of(prop_oneof![Just(RiskLevel::Low), Just(RiskLevel::Medium), Just(RiskLevel::High)]),
+    ) {
+        let r = score(&sessions, now(), previous, &ScoringConfig::default());
+        let range = match r.risk_level {
+            RiskLevel::Low => 80.0..=100.0,
+            RiskLevel::Medium => 55.0..=75.0,
+            RiskLevel::High => 0.0..=50.0,
+        };
+        prop_assert!(range.contains(&r.quality_score), "{:?} at {}", r.risk_level, r.quality_score);
     }
 
     #[test]

@@ -29,15 +29,18 @@ use crate::{
     smtp::{Mode, SmtpSink},
 };
 
-/// Records `reschedules` tutor-initiated reschedules and `completed` completed sessions, five
-/// hours apart going back from now (so all in the 7-day window when under 33 in all).
+/// Records `reschedules` tutor-initiated reschedules among `completed` completed sessions,
+/// spread evenly, five hours apart going back from now. Twelve of sixty (20%) is a warning: above the 15% line,
+/// far from the 40% critical level.
 async fn sessions(world: &TestWorld, tutor: &tutor::Model, reschedules: usize, completed: usize) {
     let offset = chrono::Duration::minutes(world.clock.now().timestamp() % 997);
-    for i in 0..reschedules + completed {
+    let total = reschedules + completed;
+    for i in 0..total {
         let start = world.clock.now() - Duration::hours(5 * i as i64 + 2) - offset;
         let mut draft = hour_session(tutor, &format!("student-{}", i % 3), SessionStatus::Completed, 0);
         draft.scheduled_start = start;
-        if i < reschedules {
+        // Spread evenly, so that every window sees the same rate.
+        if (i + 1) * reschedules / total != i * reschedules / total {
             draft.status = SessionStatus::Rescheduled;
             draft.actual_start = None;
             draft.actual_end = None;
@@ -98,7 +101,7 @@ async fn an_alert_goes_open_acknowledged_snoozed_open_again_and_resolved_with_ev
     let w = spawn_worker(None).await;
     let t = w.tutor("ava", "Ava").await;
     let coach = person(&w, "Ben", UserRole::Coach).await;
-    sessions(&w, &t, 10, 20).await;
+    sessions(&w, &t, 12, 48).await;
     w.drain().await;
     let opened = alerts_of(&w, &t).await;
     assert_eq!(opened.len(), 1, "one alert for the one flag");
@@ -112,11 +115,17 @@ async fn an_alert_goes_open_acknowledged_snoozed_open_again_and_resolved_with_ev
         w.clock.now() + Duration::hours(72),
         "a warning is due in 72 h"
     );
+    let rate = a.opening_evidence["rate"].as_f64().unwrap();
+    assert!(
+        (18.0..=22.0).contains(&rate),
+        "the evidence holds the numbers: {}",
+        a.opening_evidence
+    );
     assert!(
         a.opening_evidence["evidence"]
             .as_str()
             .unwrap()
-            .contains("10 of 30")
+            .contains("rescheduled by the tutor")
     );
 
     let ben = Actor::user(&coach);
@@ -207,7 +216,7 @@ async fn a_cleared_flag_resolves_its_alert_as_recovered_whatever_its_state() {
     let w = spawn_worker(None).await;
     let t = w.tutor("cy", "Cy").await;
     let coach = person(&w, "Ben", UserRole::Coach).await;
-    sessions(&w, &t, 10, 20).await;
+    sessions(&w, &t, 12, 48).await;
     w.drain().await;
     let a = alerts_of(&w, &t).await.remove(0);
     act(
@@ -247,7 +256,7 @@ async fn a_flag_returning_within_the_window_reopens_its_alert_and_later_opens_a_
     let w = spawn_worker(None).await;
     let (inside, outside) = (w.tutor("in", "Inside").await, w.tutor("out", "Outside").await);
     for t in [&inside, &outside] {
-        sessions(&w, t, 10, 20).await;
+        sessions(&w, t, 12, 48).await;
     }
     w.drain().await;
     w.clock.advance(Duration::days(100));
@@ -264,10 +273,10 @@ async fn a_flag_returning_within_the_window_reopens_its_alert_and_later_opens_a_
 
     // Ten days after the recovery for one tutor, forty for the other (ALERT_REOPEN_DAYS is 30).
     w.clock.advance(Duration::days(10));
-    sessions(&w, &inside, 10, 20).await;
+    sessions(&w, &inside, 12, 48).await;
     w.drain().await;
     w.clock.advance(Duration::days(30));
-    sessions(&w, &outside, 10, 20).await;
+    sessions(&w, &outside, 12, 48).await;
     w.drain().await;
 
     let reopened = alerts_of(&w, &inside).await;
@@ -314,7 +323,7 @@ async fn an_escalation_notifies_the_assignee_once_and_openings_go_to_the_adminis
     let sink = SmtpSink::start(port, Mode::Accept);
     let t = w.tutor("esc", "Escalating Tutor").await;
     let coach = person(&w, "Cleo", UserRole::Coach).await;
-    sessions(&w, &t, 10, 20).await;
+    sessions(&w, &t, 12, 48).await;
     w.drain().await;
     let a = alerts_of(&w, &t).await.remove(0);
     act(
@@ -340,9 +349,9 @@ async fn an_escalation_notifies_the_assignee_once_and_openings_go_to_the_adminis
     .await
     .unwrap();
 
-    // Twenty more reschedules, then several recomputes while critical.
+    // Forty more reschedules (52 of 100), then several recomputes while critical.
     w.clock.advance(Duration::minutes(30));
-    sessions(&w, &t, 20, 0).await;
+    sessions(&w, &t, 40, 0).await;
     for _ in 0..3 {
         jobs::enqueue_recompute(w.db(), [t.id], w.clock.now())
             .await
@@ -383,7 +392,7 @@ async fn two_workers_recomputing_one_tutor_at_once_leave_one_unresolved_alert_pe
     let w = spawn_worker(None).await;
     let other = worker_for(w.db(), &w.clock, &w.bus);
     let t = w.tutor("busy", "Busy").await;
-    sessions(&w, &t, 12, 18).await;
+    sessions(&w, &t, 12, 48).await;
     for _ in 0..40 {
         jobs::enqueue_recompute(w.db(), [t.id], w.clock.now())
             .await
@@ -416,7 +425,7 @@ async fn of_two_coaches_acting_on_one_alert_at_once_one_wins_and_the_other_gets_
         person(&w, "Ben", UserRole::Coach).await,
         person(&w, "Cleo", UserRole::Coach).await,
     );
-    sessions(&w, &t, 10, 20).await;
+    sessions(&w, &t, 12, 48).await;
     w.drain().await;
     let a = alerts_of(&w, &t).await.remove(0);
     let (bus, now) = (bus(&w), w.clock.now());
@@ -450,7 +459,7 @@ async fn only_active_coaches_and_admins_take_alerts_and_snoozes_have_bounds() {
     let w = spawn_worker(None).await;
     let t = w.tutor("rules", "Rules").await;
     let viewer = person(&w, "Dev", UserRole::Viewer).await;
-    sessions(&w, &t, 10, 20).await;
+    sessions(&w, &t, 12, 48).await;
     w.drain().await;
     let a = alerts_of(&w, &t).await.remove(0);
     let (bus, now, actor) = (bus(&w), w.clock.now(), Actor::local());
