@@ -138,6 +138,12 @@ pub enum JobKind {
     /// Build and send the daily digest, then schedule the next one.
     #[sea_orm(string_value = "daily_digest")]
     DailyDigest,
+    /// Measure an intervention's outcome from the data, its follow-up period after.
+    #[sea_orm(string_value = "measure_outcome")]
+    MeasureOutcome,
+    /// Fit the prediction model on the outcomes so far, evaluate it, promote it if better.
+    #[sea_orm(string_value = "train_model")]
+    TrainModel,
 }
 
 macro_rules! text_values {

@@ -16,6 +16,7 @@ mod m20261127_000004_create_scores;
 mod m20261127_000005_create_email_reports;
 mod m20261127_000006_create_jobs;
 mod m20261201_000001_create_people_alerts_audit;
+mod m20261201_000002_more_job_kinds;
 
 pub use connect::{ConnectError, DEFAULT_DATABASE_URL, connect};
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_create_email_reports::Migration),
             Box::new(m20261127_000006_create_jobs::Migration),
             Box::new(m20261201_000001_create_people_alerts_audit::Migration),
+            Box::new(m20261201_000002_more_job_kinds::Migration),
         ]
     }
 }

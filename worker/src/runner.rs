@@ -201,6 +201,11 @@ impl Worker {
                     }
                 }
                 JobKind::SendEmail => emails.push(job),
+                JobKind::MeasureOutcome | JobKind::TrainModel => {
+                    // Handled by the areas that add them; an older worker leaves them to retry.
+                    self.record_failure(&job, "this worker does not run this kind of job", &mut outcome)
+                        .await?
+                }
             }
         }
 
