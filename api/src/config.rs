@@ -8,6 +8,7 @@ use worker::{
     config::{CoreConfig, Secret, defaults},
     mail::MailConfig,
     people::PeopleConfig,
+    predictions::PredictionConfig,
     runner::WorkerConfig,
     scoring::ScoringConfig,
 };
@@ -67,6 +68,9 @@ pub struct ApiConfig {
 
     #[command(flatten)]
     pub alerts: AlertsConfig,
+
+    #[command(flatten)]
+    pub predictions: PredictionConfig,
 
     #[command(flatten)]
     pub worker: WorkerConfig,

@@ -71,7 +71,12 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    worker::telemetry::record_queue_gauges(&state.db, state.clock.now()).await;
+    worker::telemetry::record_queue_gauges(
+        &state.db,
+        state.clock.now(),
+        state.config.scoring.outcome_grace_hours,
+    )
+    .await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         crate::metrics::render(),

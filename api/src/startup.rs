@@ -118,6 +118,7 @@ impl Application {
                 state.config.worker.clone(),
             )
             .with_alerts(state.config.alerts.clone())
+            .with_predictions(state.config.predictions.clone())
             .with_mail(MailService::from_config(state.config.mail.clone())?);
             Some(tokio::spawn(worker.run(state.shutdown.clone())))
         } else {

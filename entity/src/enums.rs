@@ -26,6 +26,10 @@ pub enum SessionStatus {
     /// The session was cancelled outright.
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
+    /// Booked, not happened yet: counts in no rate until its outcome is recorded (under the
+    /// same external id).
+    #[sea_orm(string_value = "scheduled")]
+    Scheduled,
 }
 
 /// Who asked for a reschedule.

@@ -9,6 +9,8 @@ pub mod audit_event;
 pub mod email_report;
 pub mod enums;
 pub mod job;
+pub mod prediction;
+pub mod prediction_model;
 pub mod reschedule;
 pub mod score_history;
 pub mod session;
@@ -25,6 +27,8 @@ pub mod prelude {
     pub use super::audit_event::Entity as AuditEvent;
     pub use super::email_report::Entity as EmailReport;
     pub use super::job::Entity as Job;
+    pub use super::prediction::Entity as Prediction;
+    pub use super::prediction_model::Entity as PredictionModel;
     pub use super::reschedule::Entity as Reschedule;
     pub use super::score_history::Entity as ScoreHistory;
     pub use super::session::Entity as Session;

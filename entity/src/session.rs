@@ -26,12 +26,16 @@ pub struct Model {
     pub is_first_session: bool,
     /// The student's rating, 1 to 5.
     pub rating: Option<i16>,
+    /// When the student booked it (as the integrator says, or when we first saw it).
+    pub booked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "tutor_id", to = "id")]
     pub tutor: HasOne<super::tutor::Entity>,
     #[sea_orm(has_one)]
     pub reschedule: HasOne<super::reschedule::Entity>,
+    #[sea_orm(has_one)]
+    pub prediction: HasOne<super::prediction::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -17,6 +17,7 @@ mod m20261127_000005_create_email_reports;
 mod m20261127_000006_create_jobs;
 mod m20261201_000001_create_people_alerts_audit;
 mod m20261201_000002_more_job_kinds;
+mod m20261201_000003_booked_sessions_predictions;
 
 pub use connect::{ConnectError, DEFAULT_DATABASE_URL, connect};
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_jobs::Migration),
             Box::new(m20261201_000001_create_people_alerts_audit::Migration),
             Box::new(m20261201_000002_more_job_kinds::Migration),
+            Box::new(m20261201_000003_booked_sessions_predictions::Migration),
         ]
     }
 }

@@ -25,6 +25,8 @@ pub(crate) enum Sessions {
     Rating,
     CreatedAt,
     UpdatedAt,
+    /// Added by `m20261201_000003_booked_sessions_predictions`.
+    BookedAt,
 }
 
 #[async_trait::async_trait]

@@ -176,6 +176,22 @@ impl Queue {
     }
 }
 
+/// Makes a queued singleton job (`train_model`) due now.
+pub async fn bring_forward<C: ConnectionTrait>(
+    db: &C,
+    kind: JobKind,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    Job::update_many()
+        .col_expr(job::Column::RunAfter, Expr::value(now))
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::Status.eq(JobStatus::Queued))
+        .filter(job::Column::RunAfter.gt(now))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Claims up to `limit` due jobs of every kind for `worker` until `now + lease`, oldest
 /// first. Expired claims of dead workers are due again.
 pub async fn claim(

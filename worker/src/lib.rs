@@ -13,6 +13,8 @@
 //! - [`people`]: users who sign in, their roles and sign-in sessions;
 //! - [`alerts`]: an alert per flag with its lifecycle, synced by every recompute and worked
 //!   by coaches; [`audit`]: who did what, recorded with every change;
+//! - [`predictions`]: booked sessions at risk, from an explainable model fitted on the
+//!   database's history and judged on outcomes it never saw;
 //! - [`overview`]: the overview's figures;
 //! - [`mail`]: session reports, risk alerts and the daily digest by email;
 //! - [`input`]: the text and time rules every input obeys; [`error`]: the error every
@@ -42,6 +44,7 @@ pub mod input;
 pub mod mail;
 pub mod overview;
 pub mod people;
+pub mod predictions;
 pub mod scores;
 pub mod scoring;
 pub mod sessions;

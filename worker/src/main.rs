@@ -4,10 +4,12 @@
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
 use worker::{
+    alerts::AlertsConfig,
     clock,
     config::CoreConfig,
     events,
     mail::{MailConfig, MailService},
+    predictions::PredictionConfig,
     runner::{Worker, WorkerConfig},
     scoring::ScoringConfig,
     signals, telemetry,
@@ -25,6 +27,10 @@ struct Cli {
     scoring: ScoringConfig,
     #[command(flatten)]
     mail: MailConfig,
+    #[command(flatten)]
+    alerts: AlertsConfig,
+    #[command(flatten)]
+    predictions: PredictionConfig,
 }
 
 #[tokio::main]
@@ -43,7 +49,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let mail = MailService::from_config(cli.mail)?;
     tracing::info!(to = %mail.mailer.describe(), "email reports go out");
-    let worker = Worker::new(db, bus, clock::system(), cli.scoring, cli.worker.clone()).with_mail(mail);
+    let worker = Worker::new(db, bus, clock::system(), cli.scoring, cli.worker.clone())
+        .with_alerts(cli.alerts)
+        .with_predictions(cli.predictions)
+        .with_mail(mail);
     let shutdown = CancellationToken::new();
     // Installed before any work, so that every series is recorded from the start.
     telemetry::prometheus();

@@ -24,6 +24,7 @@ use crate::{
         MailService, digest,
         reports::{self, SendEmail, SendOutcome, SendRetry},
     },
+    predictions::{self, PredictionConfig},
     scores::{self, Effects},
     scoring::ScoringConfig,
     tutors,
@@ -94,6 +95,8 @@ pub struct Worker {
     pub scoring: Arc<ScoringConfig>,
     /// The alert rules (the defaults unless [`Worker::with_alerts`]).
     pub alerts: Arc<AlertsConfig>,
+    /// The prediction rules (the defaults unless [`Worker::with_predictions`]).
+    pub predictions: Arc<PredictionConfig>,
     pub config: WorkerConfig,
     /// Written into claimed jobs' `locked_by`.
     pub id: String,
@@ -122,6 +125,7 @@ impl Worker {
             clock,
             scoring: Arc::new(scoring),
             alerts: Arc::new(AlertsConfig::default()),
+            predictions: Arc::new(PredictionConfig::default()),
             config,
             id,
             mail: None,
@@ -131,6 +135,12 @@ impl Worker {
     /// The same worker, with these alert rules.
     pub fn with_alerts(mut self, alerts: AlertsConfig) -> Self {
         self.alerts = Arc::new(alerts);
+        self
+    }
+
+    /// The same worker, with these prediction rules.
+    pub fn with_predictions(mut self, predictions: PredictionConfig) -> Self {
+        self.predictions = Arc::new(predictions);
         self
     }
 
@@ -201,7 +211,12 @@ impl Worker {
                     }
                 }
                 JobKind::SendEmail => emails.push(job),
-                JobKind::MeasureOutcome | JobKind::TrainModel => {
+                JobKind::TrainModel => {
+                    if let Err(e) = self.train_model(&job).await {
+                        self.record_failure(&job, &e.to_string(), &mut outcome).await?;
+                    }
+                }
+                JobKind::MeasureOutcome => {
                     // Handled by the areas that add them; an older worker leaves them to retry.
                     self.record_failure(&job, "this worker does not run this kind of job", &mut outcome)
                         .await?
@@ -267,6 +282,7 @@ impl Worker {
         let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
         let effects = Effects {
             alerts: &self.alerts,
+            predictions: &self.predictions,
             mail: self.mail.as_ref().map(|m| &m.config),
             sessions,
         };
@@ -345,6 +361,33 @@ impl Worker {
         Ok(())
     }
 
+    /// Fits a prediction model (kept whether or not it is promoted) and schedules the next fit.
+    async fn train_model(&self, job: &job::Model) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        predictions::store::train(&self.db, &self.predictions, &self.scoring, now).await?;
+        let txn = db::begin_write(&self.db).await?;
+        jobs::complete(&txn, &[job.id], &self.id, now).await?;
+        let next = now + TimeDelta::hours(self.predictions.retrain_hours);
+        jobs::ensure_scheduled(&txn, JobKind::TrainModel, next, now).await?;
+        txn.commit().await
+    }
+
+    /// When the next fit is due: a day (`MODEL_RETRAIN_HOURS`) after the last, now if there
+    /// never was one or enough outcomes arrived since.
+    async fn next_fit(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<chrono::DateTime<chrono::Utc>, DbErr> {
+        let Some(last) = predictions::store::latest(&self.db).await? else {
+            return Ok(now);
+        };
+        let arrived = predictions::store::outcomes_since(&self.db, last.trained_at).await?;
+        if arrived >= self.predictions.retrain_outcomes {
+            return Ok(now);
+        }
+        Ok((last.trained_at + TimeDelta::hours(self.predictions.retrain_hours)).max(now))
+    }
+
     /// Enqueues a recompute of every active tutor and schedules the next round.
     async fn recompute_all(&self, job: &job::Model) -> Result<(), DbErr> {
         let now = self.clock.now();
@@ -358,6 +401,11 @@ impl Worker {
         }
         let next = now + TimeDelta::seconds(self.config.recompute_interval_seconds);
         jobs::ensure_scheduled(&txn, JobKind::RecomputeAll, next, now).await?;
+        // Many new outcomes since the last fit bring the next fit forward.
+        let fit = self.next_fit(now).await?;
+        if !jobs::ensure_scheduled(&txn, JobKind::TrainModel, fit, now).await? && fit <= now {
+            jobs::bring_forward(&txn, JobKind::TrainModel, now).await?;
+        }
         txn.commit().await
     }
 
@@ -366,6 +414,7 @@ impl Worker {
         let now = self.clock.now();
         let first = now + TimeDelta::seconds(self.config.recompute_interval_seconds);
         jobs::ensure_scheduled(&self.db, JobKind::RecomputeAll, first, now).await?;
+        jobs::ensure_scheduled(&self.db, JobKind::TrainModel, self.next_fit(now).await?, now).await?;
         if let Some(mail) = self.mail.as_ref().filter(|m| !m.config.recipients().is_empty()) {
             jobs::ensure_scheduled(
                 &self.db,

@@ -74,10 +74,15 @@ pub async fn serve_metrics(listener: tokio::net::TcpListener, shutdown: tokio_ut
     }
 }
 
-/// Sets the queue and email gauges from the database (called at scrape time): queue depth,
-/// dead jobs, the oldest due job's age, email reports by status. A failed read leaves the
-/// previous values.
-pub async fn record_queue_gauges<C: sea_orm::ConnectionTrait>(db: &C, now: chrono::DateTime<chrono::Utc>) {
+/// Sets the queue, email and prediction gauges from the database (called at scrape time):
+/// queue depth, dead jobs, the oldest due job's age, email reports by status, bookings whose
+/// outcome is missing past `outcome_grace_hours`, the promoted model's version and holdout AUC.
+/// A failed read leaves the previous values.
+pub async fn record_queue_gauges<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    now: chrono::DateTime<chrono::Utc>,
+    outcome_grace_hours: i64,
+) {
     use entity::EmailStatus;
     use sea_orm::ActiveEnum;
     if let Ok(queue) = crate::jobs::queue_figures(db, now).await {
@@ -88,6 +93,17 @@ pub async fn record_queue_gauges<C: sea_orm::ConnectionTrait>(db: &C, now: chron
     for status in [EmailStatus::Pending, EmailStatus::Sent, EmailStatus::Failed] {
         if let Ok(n) = crate::mail::read::count_by_status(db, status).await {
             metrics::gauge!("tutorscore_email_reports", "status" => status.to_value()).set(n as f64);
+        }
+    }
+    if let Ok(n) = crate::predictions::read::outcomes_missing(db, None, outcome_grace_hours, now).await {
+        metrics::gauge!("tutorscore_sessions_outcome_missing").set(n as f64);
+    }
+    if let Ok(Some((version, model))) = crate::predictions::store::promoted(db).await {
+        metrics::gauge!("tutorscore_prediction_model_version").set(version as f64);
+        for (target, evaluation) in [("failure", &model.failure), ("poor_first", &model.poor_first)] {
+            if let Some(auc) = evaluation.model_figures.auc.filter(|_| evaluation.promoted) {
+                metrics::gauge!("tutorscore_prediction_model_auc", "target" => target).set(auc);
+            }
         }
     }
 }

@@ -28,6 +28,9 @@ pub enum SessionStatus {
     StudentNoShow,
     /// The session was cancelled.
     Cancelled,
+    /// Booked, not happened yet (record it again with its outcome under the same
+    /// externalId); counts in no rate until then.
+    Scheduled,
 }
 
 /// Who asked for a reschedule.

@@ -2,6 +2,7 @@
 //! take the state, call the core's services and map the result to GraphQL types.
 //!
 //! Layout: [`tutors`], [`sessions`], [`scores`], [`overview`], [`alerts`], [`people`],
+//! [`predictions`],
 //! [`email`], [`admin`] — the
 //! areas, merged into the query, mutation and subscription roots here; [`connection`] builds
 //! every list's edges and page info; [`live`] the event stream under every subscription;
@@ -19,6 +20,7 @@ pub mod live;
 pub mod loaders;
 pub mod overview;
 pub mod people;
+pub mod predictions;
 pub mod scores;
 pub mod sessions;
 pub mod tutors;
@@ -38,6 +40,7 @@ pub struct Query(
     admin::AdminQuery,
     alerts::AlertQuery,
     people::PeopleQuery,
+    predictions::PredictionQuery,
 );
 
 /// Every mutation.

@@ -38,6 +38,9 @@ pub struct Overview {
     pub overdue_alerts: u64,
     /// Unresolved alerts nobody is assigned to.
     pub unassigned_alerts: u64,
+    /// Booked sessions past their time by more than `OUTCOME_GRACE_HOURS` whose outcome was
+    /// never recorded (counted in no rate: a data-quality signal).
+    pub outcomes_missing: u64,
     /// Tutors whose risk level changed most recently.
     pub recent_risk_changes: Vec<RiskChange>,
     pub generated_at: DateTime<Utc>,
@@ -68,6 +71,10 @@ impl OverviewQuery {
         let alerts = worker::alerts::read::counts(&state.db, now)
             .await
             .map_err(ApiError::from)?;
+        let grace = state.config.scoring.outcome_grace_hours;
+        let outcomes_missing = worker::predictions::read::outcomes_missing(&state.db, None, grace, now)
+            .await
+            .map_err(ApiError::from)?;
         Ok(Overview {
             tutors: f.tutors,
             low_risk: f.low,
@@ -82,6 +89,7 @@ impl OverviewQuery {
             open_alerts: alerts.unresolved,
             overdue_alerts: alerts.overdue,
             unassigned_alerts: alerts.unassigned,
+            outcomes_missing,
             recent_risk_changes: changes
                 .into_iter()
                 .map(|(s, t)| risk_change_of(&s, &t))

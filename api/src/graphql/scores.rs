@@ -93,8 +93,11 @@ impl TutorScore {
 pub struct ScoreWindow {
     /// Length of the window in days.
     pub days: i32,
-    /// Sessions scheduled in the window (every status).
+    /// Sessions scheduled in the window with an outcome (booked ones are not counted).
     pub sessions: i32,
+    /// Booked sessions past their time by more than `OUTCOME_GRACE_HOURS` whose outcome was
+    /// never recorded (in no rate: a data-quality signal).
+    pub outcomes_missing: i32,
     /// False when the window has too few sessions to flag on ("not enough data").
     pub enough_data: bool,
     /// Tutor-initiated reschedules / sessions x 100 (excused reasons excluded).
@@ -132,6 +135,7 @@ impl From<&WindowMetrics> for ScoreWindow {
         Self {
             days: w.days as i32,
             sessions: n(w.sessions),
+            outcomes_missing: n(w.outcomes_missing),
             enough_data: w.enough_data,
             reschedule_rate: w.reschedule_rate,
             tutor_reschedules: n(w.tutor_reschedules),

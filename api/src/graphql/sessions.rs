@@ -101,6 +101,22 @@ impl Session {
     async fn rating(&self) -> Option<i32> {
         self.model.rating.map(i32::from)
     }
+    /// When the student booked it, if known.
+    async fn booked_at(&self) -> Option<DateTime<Utc>> {
+        self.model.booked_at
+    }
+    /// The prediction for a booked session (or, once its outcome arrived, the prediction made
+    /// before it, with the outcome).
+    async fn prediction(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::predictions::SessionPrediction>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let found = worker::predictions::read::of_session(&state.db, self.model.id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(found.map(super::predictions::SessionPrediction))
+    }
     /// Reschedule details when the session was rescheduled.
     async fn reschedule(&self) -> Option<Reschedule> {
         self.reschedule.clone().map(Reschedule)
@@ -292,6 +308,9 @@ pub struct RecordSessionInput {
     pub rating: Option<i32>,
     /// Required when status is RESCHEDULED.
     pub reschedule: Option<RescheduleInput>,
+    /// When the student booked it, RFC 3339 (not after scheduledStart); a SCHEDULED session
+    /// without it is taken as booked when first recorded.
+    pub booked_at: Option<String>,
 }
 
 /// Details of a reschedule.
@@ -328,6 +347,7 @@ impl From<RecordSessionInput> for RawSession {
                 new_start: r.new_start,
                 requested_at: r.requested_at,
             }),
+            booked_at: i.booked_at,
         }
     }
 }

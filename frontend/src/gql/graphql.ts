@@ -48,6 +48,11 @@ export type SessionStatus =
   | 'COMPLETED'
   /** The session was moved (reschedule details required). */
   | 'RESCHEDULED'
+  /**
+   * Booked, not happened yet (record it again with its outcome under the same
+   * externalId); counts in no rate until then.
+   */
+  | 'SCHEDULED'
   /** The student did not show up. */
   | 'STUDENT_NO_SHOW'
   /** The tutor did not show up. */

@@ -12,6 +12,7 @@ export const flagLabel: Record<FlagCode, string> = {
 };
 
 export const statusLabel: Record<SessionStatus, string> = {
+  SCHEDULED: 'Booked',
   COMPLETED: 'Completed',
   RESCHEDULED: 'Rescheduled',
   TUTOR_NO_SHOW: 'Tutor no-show',

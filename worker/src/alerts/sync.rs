@@ -233,3 +233,99 @@ async fn commit<C: ConnectionTrait>(
         action: transition.action().into(),
     })
 }
+
+/// Opens an "upcoming session at risk" alert for each booked session in the next 48 hours
+/// predicted at least `threshold` percent likely to fail (never twice for one session: the
+/// check runs under the tutor's lock, and a unique index backs it). `None`: off.
+#[allow(clippy::too_many_arguments)]
+pub async fn upcoming_sessions<C: ConnectionTrait>(
+    db: &C,
+    tutor: &tutor::Model,
+    predicted: &[crate::predictions::store::Predicted],
+    threshold: Option<f64>,
+    config: &AlertsConfig,
+    mail: Option<&MailConfig>,
+    report: &ScoreReport,
+    now: DateTime<Utc>,
+) -> Result<Vec<AlertChange>, DbErr> {
+    let Some(threshold) = threshold else {
+        return Ok(Vec::new());
+    };
+    let mut changes = Vec::new();
+    for p in predicted {
+        let soon = p.session.scheduled_start <= now + Duration::hours(48);
+        if !soon || p.probability * 100.0 < threshold {
+            continue;
+        }
+        let exists = Alert::find()
+            .filter(alert::Column::SessionId.eq(p.session.id))
+            .filter(alert::Column::Kind.eq(AlertKind::UpcomingSession))
+            .one(db)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let evidence = json!({
+            "probability": p.probability,
+            "reasons": p.reasons,
+            "scheduled_start": p.session.scheduled_start,
+            "student_ref": p.session.student_ref,
+            "evidence": format!(
+                "{:.0}% likely to be rescheduled or missed by the tutor ({} on {})",
+                p.probability * 100.0,
+                p.session.student_ref,
+                p.session.scheduled_start.format("%a %d %b %H:%M UTC")
+            ),
+        });
+        // Due before the session starts, or by the warning's time if that is sooner.
+        let due = config
+            .ack_due(AlertSeverity::Warning, now)
+            .min(p.session.scheduled_start);
+        let opened = alert::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tutor_id: Set(tutor.id),
+            kind: Set(AlertKind::UpcomingSession),
+            flag_code: Set("upcoming_session".into()),
+            session_id: Set(Some(p.session.id)),
+            status: Set(AlertStatus::Open),
+            severity: Set(AlertSeverity::Warning),
+            resolution: Set(None),
+            assignee_id: Set(None),
+            opened_at: Set(now),
+            ack_due_at: Set(due),
+            acknowledged_at: Set(None),
+            snoozed_until: Set(None),
+            resolved_at: Set(None),
+            reopened_count: Set(0),
+            opening_evidence: Set(evidence.clone()),
+            latest_evidence: Set(evidence),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        audit::record(
+            db,
+            &Actor::system(),
+            Entry {
+                action: "alert.opened",
+                subject_type: "alert",
+                subject_id: Some(opened.id.to_string()),
+                tutor_id: Some(tutor.id),
+                after: Some(state(&opened)),
+                ..Entry::default()
+            },
+            now,
+        )
+        .await?;
+        let change = AlertChange {
+            alert: opened,
+            action: "alert.opened".into(),
+        };
+        notify::after_transition(db, mail, tutor, &change, report, now).await?;
+        changes.push(change);
+    }
+    Ok(changes)
+}

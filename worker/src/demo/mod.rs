@@ -94,7 +94,10 @@ pub struct DemoSummary {
     pub tutors_by_profile: BTreeMap<Profile, usize>,
     /// The population each tutor was drawn from (personas included), by tutor id.
     pub profile_of: BTreeMap<Uuid, Profile>,
+    /// Sessions with an outcome.
     pub sessions: usize,
+    /// Booked sessions of the coming days.
+    pub booked_sessions: usize,
     pub sessions_by_status: BTreeMap<String, usize>,
     pub reschedules: usize,
     pub tutor_initiated_reschedules: usize,
@@ -144,6 +147,11 @@ impl DemoSummary {
             self.reschedules,
             pct(self.tutor_initiated_reschedules, self.reschedules),
             pct(self.last_minute_reschedules, self.reschedules)
+        );
+        out += &format!(
+            "  booked for the next {} days: {}\n",
+            synth::BOOKED_DAYS,
+            self.booked_sessions
         );
         out += &format!(
             "  first sessions: {} ({:.1}%)\n",
@@ -322,6 +330,8 @@ fn plan_tutors(
 #[derive(Default)]
 pub(crate) struct Tally {
     pub sessions: usize,
+    /// Booked sessions of the coming days (not in the other counts).
+    pub booked: usize,
     pub by_status: BTreeMap<String, usize>,
     pub reschedules: usize,
     pub tutor_initiated: usize,
@@ -331,6 +341,10 @@ pub(crate) struct Tally {
 
 impl Tally {
     pub fn add(&mut self, s: &SyntheticSession) {
+        if s.status == SessionStatus::Scheduled {
+            self.booked += 1;
+            return;
+        }
         self.sessions += 1;
         *self.by_status.entry(s.status.to_value()).or_default() += 1;
         self.first_sessions += usize::from(s.is_first_session);

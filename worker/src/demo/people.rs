@@ -71,9 +71,11 @@ pub async fn create(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<D
     let clock = ManualClock::new(now);
     let scoring = ScoringConfig::default();
     let alerts = AlertsConfig::default();
+    let predictions = crate::predictions::PredictionConfig::default();
     for tutor_id in tutors::read::active_ids(db).await? {
         let effects = Effects {
             alerts: &alerts,
+            predictions: &predictions,
             mail: None,
             sessions: &[],
         };

@@ -99,6 +99,7 @@ pub(super) async fn write(
         tutors_by_profile,
         profile_of: tutors.iter().map(|t| (t.id, t.profile)).collect(),
         sessions: tally.sessions,
+        booked_sessions: tally.booked,
         sessions_by_status: tally.by_status,
         reschedules: tally.reschedules,
         tutor_initiated_reschedules: tally.tutor_initiated,

@@ -25,6 +25,8 @@ pub struct SyntheticSession {
     pub is_first_session: bool,
     pub rating: Option<i16>,
     pub reschedule: Option<SyntheticReschedule>,
+    /// When the student booked it.
+    pub booked_at: Option<DateTime<Utc>>,
 }
 
 impl SyntheticSession {
@@ -47,6 +49,7 @@ impl SyntheticSession {
                 new_start: Some(r.new_start),
                 requested_at: r.requested_at,
             }),
+            booked_at: self.booked_at,
         }
     }
 }
@@ -121,7 +124,32 @@ fn rating(rng: &mut ChaCha8Rng, poor: bool) -> Option<i16> {
 /// Forces the first sessions' statuses (the small-sample newcomer: one tutor reschedule).
 pub type ForcedStatuses = &'static [SessionStatus];
 
-/// Generates `count` sessions of one tutor between `from` and `until`, in time order.
+/// Days ahead the demo's booked sessions reach.
+pub const BOOKED_DAYS: i64 = 14;
+
+/// How much likelier than the tutor's usual rate a session is to be rescheduled or missed by
+/// the tutor: booked at short notice, in the evening, with a new student. The factors average
+/// about 1 over the demo's sessions, so the tutor's overall rates stay as their profile says,
+/// while the model has real signal to find.
+fn risk_factor(lead_hours: f64, start: DateTime<Utc>, first: bool) -> f64 {
+    let short = if lead_hours < 48.0 { 1.9 } else { 1.0 };
+    let evening = if start.hour() >= 19 { 1.5 } else { 1.0 };
+    let new_student = if first { 1.4 } else { 1.0 };
+    short * evening * new_student / 1.45
+}
+
+/// Hours between booking and start: a quarter booked within two days, the rest up to two
+/// weeks ahead.
+fn lead_hours(rng: &mut ChaCha8Rng) -> f64 {
+    if rng.random_bool(0.25) {
+        rng.random_range(1.0..48.0)
+    } else {
+        rng.random_range(48.0..336.0)
+    }
+}
+
+/// Generates `count` sessions of one tutor between `from` and `until`, in time order, then
+/// its booked sessions of the next [`BOOKED_DAYS`] days (about as many per day as before).
 pub fn tutor_sessions(
     rng: &mut ChaCha8Rng,
     behaviour: &Behaviour,
@@ -156,9 +184,10 @@ pub fn tutor_sessions(
         };
         follow_ups.retain(|(s, _)| *s != student);
         let minutes = *weighted(rng, &LENGTHS);
+        let lead = lead_hours(rng);
         let status = match forced.and_then(|f| f.get(index)) {
             Some(status) => *status,
-            None => draw_status(rng, behaviour),
+            None => draw_status(rng, behaviour, risk_factor(lead, start, is_new)),
         };
         let poor_first =
             is_new && status == SessionStatus::Completed && rng.random_bool(behaviour.poor_first_session);
@@ -193,18 +222,57 @@ pub fn tutor_sessions(
                 None
             },
             reschedule,
+            booked_at: Some(start - Duration::minutes((lead * 60.0) as i64)),
+        });
+    }
+    let days = (until - from).num_days().max(1);
+    let booked = (count as f64 * BOOKED_DAYS as f64 / days as f64).round() as usize;
+    let mut upcoming = std::collections::BTreeSet::new();
+    for _ in 0..booked * 3 {
+        if upcoming.len() >= booked {
+            break;
+        }
+        upcoming.insert(session_time(
+            rng,
+            until + Duration::hours(1),
+            until + Duration::days(BOOKED_DAYS),
+        ));
+    }
+    for start in upcoming {
+        let is_new = students.is_empty() || rng.random_bool(behaviour.new_student);
+        let student = if is_new {
+            *next_student += 1;
+            *next_student
+        } else {
+            *students.choose(rng).expect("non-empty")
+        };
+        // Booked before "now" (`until`), at most two weeks ahead of the start.
+        let booked_at =
+            (start - Duration::minutes((lead_hours(rng) * 60.0) as i64)).min(until - Duration::minutes(5));
+        sessions.push(SyntheticSession {
+            student_ref: format!("student-{student:06}"),
+            scheduled_start: start,
+            scheduled_minutes: *weighted(rng, &LENGTHS),
+            actual_start: None,
+            actual_end: None,
+            status: SessionStatus::Scheduled,
+            is_first_session: is_new,
+            rating: None,
+            reschedule: None,
+            booked_at: Some(booked_at),
         });
     }
     sessions
 }
 
-fn draw_status(rng: &mut ChaCha8Rng, b: &Behaviour) -> SessionStatus {
+/// A past session's outcome; `risk` scales the tutor's reschedule and no-show chances.
+fn draw_status(rng: &mut ChaCha8Rng, b: &Behaviour, risk: f64) -> SessionStatus {
     let roll: f64 = rng.random();
-    let mut edge = b.tutor_reschedule + STUDENT_RESCHEDULE;
+    let mut edge = b.tutor_reschedule * risk + STUDENT_RESCHEDULE;
     if roll < edge {
         return SessionStatus::Rescheduled;
     }
-    edge += b.tutor_no_show;
+    edge += b.tutor_no_show * risk;
     if roll < edge {
         return SessionStatus::TutorNoShow;
     }

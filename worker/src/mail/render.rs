@@ -207,6 +207,7 @@ fn status_words(status: SessionStatus) -> &'static str {
         SessionStatus::TutorNoShow => "tutor did not show up",
         SessionStatus::StudentNoShow => "student did not show up",
         SessionStatus::Cancelled => "cancelled",
+        SessionStatus::Scheduled => "booked, not happened yet",
     }
 }
 

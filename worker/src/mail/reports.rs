@@ -127,7 +127,10 @@ pub async fn enqueue_after_recompute<C: ConnectionTrait>(
         // A backfill of old sessions gets no report each: the digest covers them.
         let oldest = now - chrono::Duration::hours(config.session_reports_max_age_hours);
         let sessions = crate::sessions::read::by_ids(db, facts.sessions.iter().copied()).await?;
-        let recent = sessions.into_iter().filter(|(s, _)| s.scheduled_start >= oldest);
+        // A booking has no outcome to report yet.
+        let recent = sessions
+            .into_iter()
+            .filter(|(s, _)| s.scheduled_start >= oldest && s.status != entity::SessionStatus::Scheduled);
         for (session, reschedule) in recent {
             let rendered = render::session_report(&tutor, &session, reschedule.as_ref(), facts.report);
             // A corrected session is a new event: the key includes the version of the row.

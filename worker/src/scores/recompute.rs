@@ -22,14 +22,18 @@ use crate::{
         MailConfig,
         reports::{self, RecomputeFacts},
     },
+    predictions::{self, PredictionConfig},
     scoring::{self, ScoreReport, ScoringConfig},
     sessions,
 };
 
-/// What else a recompute decides in its transaction: the tutor's alerts and the emails.
+/// What else a recompute decides in its transaction: the tutor's alerts, the predictions of
+/// its booked sessions, and the emails.
 pub struct Effects<'a> {
     /// The alert rules.
     pub alerts: &'a AlertsConfig,
+    /// When and how far ahead to predict.
+    pub predictions: &'a PredictionConfig,
     /// Email settings, when email is on.
     pub mail: Option<&'a MailConfig>,
     /// Sessions whose recording asked for this recompute (each may get a report).
@@ -124,8 +128,33 @@ pub async fn recompute_tutor(
     if changed {
         append_history(&txn, tutor_id, &report, version).await?;
     }
-    let alerts =
+    let mut alerts =
         alerts::sync::after_recompute(&txn, &tutor, &report, effects.alerts, effects.mail, now).await?;
+    if let Some((version, model)) = predictions::store::promoted(&txn).await? {
+        let predicted = predictions::store::refresh_tutor(
+            &txn,
+            tutor_id,
+            &facts,
+            (version, &model),
+            effects.predictions,
+            now,
+        )
+        .await?;
+        let threshold = effects.predictions.upcoming_risk_alert;
+        alerts.extend(
+            alerts::sync::upcoming_sessions(
+                &txn,
+                &tutor,
+                &predicted,
+                threshold,
+                effects.alerts,
+                effects.mail,
+                &report,
+                now,
+            )
+            .await?,
+        );
+    }
     if let Some(mail) = effects.mail {
         let facts = RecomputeFacts {
             tutor: &tutor,

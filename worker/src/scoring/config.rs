@@ -144,6 +144,10 @@ pub struct ScoringConfig {
     /// tutor leaves the level it caused.
     #[arg(long, env = "SCORE_HYSTERESIS_MARGIN", default_value_t = 3.0)]
     pub hysteresis_margin: f64,
+    /// Hours after its start a booked session may wait for its outcome before it counts as
+    /// "outcome missing".
+    #[arg(long, env = "OUTCOME_GRACE_HOURS", default_value_t = 24)]
+    pub outcome_grace_hours: i64,
     /// Flags (of any severity) that together make a tutor high risk.
     #[arg(long, env = "SCORE_HIGH_RISK_FLAG_COUNT", default_value_t = 2)]
     pub high_risk_flag_count: usize,

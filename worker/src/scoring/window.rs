@@ -14,8 +14,12 @@ pub const WINDOWS: [u32; 3] = [7, 30, 90];
 pub struct WindowMetrics {
     /// Length of the window in days.
     pub days: u32,
-    /// Sessions scheduled in the window (every status).
+    /// Sessions scheduled in the window with an outcome (every status but booked).
     pub sessions: u32,
+    /// Booked sessions past their time by more than `OUTCOME_GRACE_HOURS` whose outcome was
+    /// never recorded: in no rate, shown as a data-quality signal.
+    #[serde(default)]
+    pub outcomes_missing: u32,
     /// Whether the window has at least the minimum number of sessions to flag on.
     pub enough_data: bool,
     /// Reschedules initiated by the tutor, excused ones excluded.
@@ -59,6 +63,7 @@ impl WindowMetrics {
         let mut m = WindowMetrics {
             days,
             sessions: 0,
+            outcomes_missing: 0,
             enough_data: false,
             tutor_reschedules: 0,
             last_minute_reschedules: 0,
@@ -77,7 +82,12 @@ impl WindowMetrics {
             poor_first_sessions: 0,
             poor_first_session_rate: 0.0,
         };
+        let grace = Duration::hours(config.outcome_grace_hours);
         for s in in_window {
+            if s.status == SessionStatus::Scheduled {
+                m.outcomes_missing += u32::from(s.scheduled_start < now - grace);
+                continue;
+            }
             m.sessions += 1;
             match s.status {
                 SessionStatus::Rescheduled => match &s.reschedule {
@@ -114,7 +124,7 @@ impl WindowMetrics {
                     m.tutor_no_shows += 1;
                 }
                 SessionStatus::StudentNoShow => m.due_sessions += 1,
-                SessionStatus::Cancelled => {}
+                SessionStatus::Cancelled | SessionStatus::Scheduled => {}
             }
             if let Some(poor) = first_session_outcome(s, all, now, config) {
                 m.first_sessions += 1;

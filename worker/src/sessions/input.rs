@@ -27,6 +27,7 @@ pub struct RawSession {
     pub actual_end: Option<String>,
     pub rating: Option<i32>,
     pub reschedule: Option<RawReschedule>,
+    pub booked_at: Option<String>,
 }
 
 /// Reschedule details as sent.
@@ -95,6 +96,7 @@ impl RawSession {
             actual_end: optional_timestamp(&field("actualEnd"), self.actual_end.as_deref())?,
             rating: self.rating,
             reschedule,
+            booked_at: optional_timestamp(&field("bookedAt"), self.booked_at.as_deref())?,
         })
     }
 }
@@ -244,6 +246,7 @@ mod tests {
                             rating.filter(|_| garbage)
                         },
                         reschedule,
+                        booked_at: None,
                     }
                 },
             )

@@ -4,7 +4,7 @@
 //! events go out only after the commit.
 
 use chrono::{DateTime, Utc};
-use entity::{prelude::*, reschedule, session};
+use entity::{SessionStatus, prelude::*, reschedule, session};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
     IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait, sea_query::Expr,
@@ -158,6 +158,7 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
                 });
             }
             let previous_tutor = old.tutor_id;
+            let was_booking = old.status == SessionStatus::Scheduled;
             let mut row: session::ActiveModel = old.into();
             fill(&mut row, tutor.id, valid);
             row.updated_at = Set(now);
@@ -166,6 +167,11 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
                 .filter(reschedule::Column::SessionId.eq(updated.id))
                 .exec(txn)
                 .await?;
+            if was_booking && updated.status != SessionStatus::Scheduled {
+                // The prediction made before it stays, with the outcome beside it.
+                crate::predictions::store::outcome_recorded(txn, &updated, valid.reschedule.as_ref(), now)
+                    .await?;
+            }
             (updated, RecordOutcome::Updated, Some(previous_tutor))
         }
         None => {
@@ -227,6 +233,10 @@ pub fn new_row(id: Uuid, tutor_id: Uuid, valid: &ValidSession, now: DateTime<Utc
         status: valid.status,
         is_first_session: false,
         rating: valid.rating,
+        // A booking's time defaults to when we first saw it; an outcome sent directly has none.
+        booked_at: valid
+            .booked_at
+            .or((valid.status == SessionStatus::Scheduled).then_some(now)),
         created_at: now,
         updated_at: now,
     }
@@ -263,6 +273,10 @@ fn fill(row: &mut session::ActiveModel, tutor_id: Uuid, v: &ValidSession) {
     row.actual_end = Set(v.actual_end);
     row.status = Set(v.status);
     row.rating = Set(v.rating);
+    // A correction without a booking time keeps the one recorded with the booking.
+    if v.booked_at.is_some() {
+        row.booked_at = Set(v.booked_at);
+    }
 }
 
 fn same_payload(
@@ -290,6 +304,7 @@ fn same_payload(
         && old.actual_end == v.actual_end
         && old.status == v.status
         && old.rating == v.rating
+        && v.booked_at.is_none_or(|b| old.booked_at == Some(b))
         && reschedule_same
 }
 

@@ -35,6 +35,8 @@ pub struct SessionDraft {
     pub actual_end: Option<DateTime<Utc>>,
     pub rating: Option<i32>,
     pub reschedule: Option<RescheduleDraft>,
+    /// When the student booked it, if the integrator says.
+    pub booked_at: Option<DateTime<Utc>>,
 }
 
 /// Reschedule details with typed values, not yet checked.
@@ -60,6 +62,9 @@ pub struct ValidSession {
     pub actual_end: Option<DateTime<Utc>>,
     pub rating: Option<i16>,
     pub reschedule: Option<ValidReschedule>,
+    /// When the student booked it, if the integrator says (not after the start, not ahead of
+    /// now).
+    pub booked_at: Option<DateTime<Utc>>,
 }
 
 /// Reschedule details that passed every rule.
@@ -165,6 +170,27 @@ impl ValidSession {
                 forbid_actual_times(path, &draft, "no-show")?
             }
             SessionStatus::Cancelled => forbid_actual_times(path, &draft, "cancelled")?,
+            SessionStatus::Scheduled => forbid_actual_times(path, &draft, "scheduled")?,
+        }
+        if let Some(booked) = draft.booked_at {
+            if booked > scheduled_start {
+                return Err(DomainError::invalid(
+                    field("bookedAt"),
+                    "must not be after scheduledStart",
+                ));
+            }
+            if booked > now + Duration::minutes(5) {
+                return Err(DomainError::invalid(
+                    field("bookedAt"),
+                    "must not be in the future",
+                ));
+            }
+            if (scheduled_start - booked).num_days() > MAX_DISTANCE_DAYS {
+                return Err(DomainError::invalid(
+                    field("bookedAt"),
+                    format!("must be within {MAX_DISTANCE_DAYS} days before scheduledStart"),
+                ));
+            }
         }
 
         let rating = match draft.rating {
@@ -212,6 +238,7 @@ impl ValidSession {
             actual_end: draft.actual_end,
             rating,
             reschedule,
+            booked_at: draft.booked_at,
         })
     }
 }

@@ -161,5 +161,6 @@ pub fn hour_session(
         actual_end: completed.then_some(start + Duration::minutes(60)),
         rating: completed.then_some(5),
         reschedule: None,
+        booked_at: None,
     }
 }

@@ -501,6 +501,7 @@ fn rendered_text_parts_match_their_snapshots() {
         status: SessionStatus::Rescheduled,
         is_first_session: false,
         rating: None,
+        booked_at: None,
         created_at: now(),
         updated_at: now(),
     };

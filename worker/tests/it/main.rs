@@ -5,6 +5,7 @@ mod alerts;
 mod demo_data;
 mod helpers;
 mod mail;
+mod predictions;
 mod schema;
 #[allow(dead_code)] // shared with the api's tests, which use other parts
 #[path = "../support/smtp.rs"]

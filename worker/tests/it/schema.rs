@@ -43,6 +43,7 @@ fn session(tutor_id: Uuid, external_id: &str) -> session::ActiveModel {
         status: Set(SessionStatus::Completed),
         is_first_session: Set(true),
         rating: Set(Some(5)),
+        booked_at: Set(None),
         created_at: Set(t0()),
         updated_at: Set(t0()),
     }

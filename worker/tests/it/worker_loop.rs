@@ -185,10 +185,24 @@ async fn recompute_all_enqueues_every_active_tutor_and_schedules_the_next_round(
     s.worker.schedule_periodic().await.unwrap();
     assert_eq!(
         Job::find().count(db).await.unwrap(),
-        1,
-        "scheduling twice keeps one periodic job"
+        2,
+        "scheduling twice keeps one periodic recompute and one model fit"
     );
-    assert!(s.worker.step().await.unwrap().is_idle(), "not due yet");
+    // With no model yet, the first fit is due at once (on no outcomes: nothing is promoted).
+    assert_eq!(s.worker.step().await.unwrap().claimed, 1);
+    let fitted = worker::predictions::store::latest(db)
+        .await
+        .unwrap()
+        .expect("a fit ran");
+    assert!(
+        !fitted.promoted && fitted.reason.contains("only 0 outcomes"),
+        "{}",
+        fitted.reason
+    );
+    assert!(
+        s.worker.step().await.unwrap().is_idle(),
+        "the recompute is not due yet"
+    );
 
     s.clock.advance(Duration::hours(1));
     s.worker.step().await.unwrap(); // recompute_all: enqueues per-tutor jobs
