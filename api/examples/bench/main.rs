@@ -20,8 +20,10 @@ mod cpu;
 mod e2e;
 mod fanout;
 mod ingest;
+mod limit;
 mod load;
 mod machine;
+mod model;
 mod payload;
 mod reads;
 mod recompute;
@@ -66,12 +68,18 @@ pub enum Scale {
 #[serde(rename_all = "lowercase")]
 pub enum Scenario {
     Ingest,
+    /// The writes of one `recordSession` straight against Postgres with pgbench: the ceiling
+    /// ingest is quoted against (service mode).
+    Limit,
     E2e,
     Fanout,
     Reads,
     Recompute,
     /// Push latency while 5,000 report emails are queued, against an idle queue.
     Backlog,
+    /// Fitting the prediction model and the cost of one prediction (at SCALE=large also on
+    /// 10,000 tutors / 1,000,000 sessions).
+    Model,
 }
 
 /// tutorscore benchmark harness: starts the system, loads data, measures, reports.
@@ -89,7 +97,7 @@ pub struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "ingest,e2e,fanout,reads,recompute"
+        default_value = "ingest,limit,e2e,fanout,reads,recompute"
     )]
     pub scenarios: Vec<Scenario>,
     /// Seconds per timed variant (ingest concurrency, e2e rate, reads query).
@@ -181,22 +189,26 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
     let small = Dataset::new(100, 3_000);
     let order = [
         Scenario::Ingest,
+        Scenario::Limit,
         Scenario::E2e,
         Scenario::Backlog,
         Scenario::Fanout,
         Scenario::Reads,
         Scenario::Recompute,
+        Scenario::Model,
     ];
     // Each scenario gets a fresh system and dataset, so none inherits another's sessions.
     for scenario in order.into_iter().filter(|s| args.runs(*s)) {
         let mut system = System::start(&env, small, &mut report).await?;
         match scenario {
             Scenario::Ingest => ingest::run(&mut system, args, duration, &mut report).await?,
+            Scenario::Limit => limit::run(&mut system, duration, &args.concurrency, &mut report).await?,
             Scenario::E2e => e2e::run(&mut system, args, duration, &mut report).await?,
             Scenario::Backlog => e2e::backlog(&mut system, args, duration, &mut report).await?,
             Scenario::Fanout => fanout::run(&mut system, args, &mut report).await?,
             Scenario::Reads => reads::run(&mut system, duration, &mut report).await?,
             Scenario::Recompute => recompute::run(&mut system, &mut report).await?,
+            Scenario::Model => model::run(&mut system, &mut report).await?,
         }
         system.stop(&env).await;
     }
@@ -208,13 +220,16 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
             recompute::run(&mut system, &mut report).await?;
             system.stop(&env).await;
         }
-        if args.runs(Scenario::Reads) || args.runs(Scenario::Recompute) {
+        if args.runs(Scenario::Reads) || args.runs(Scenario::Recompute) || args.runs(Scenario::Model) {
             let mut system = System::start(&env, big, &mut report).await?;
             if args.runs(Scenario::Reads) {
                 reads::run(&mut system, duration, &mut report).await?;
             }
             if args.runs(Scenario::Recompute) {
                 recompute::run(&mut system, &mut report).await?;
+            }
+            if args.runs(Scenario::Model) {
+                model::run(&mut system, &mut report).await?;
             }
             system.stop(&env).await;
         }

@@ -236,6 +236,35 @@ impl Report {
             None => not_measured(t),
         });
 
+        // 1b. Ingest as a share of what Postgres alone does with the same writes.
+        let t = "ingest at concurrency 32 >= 60% of the pgbench limit, p99 <= 50 ms (service mode)";
+        targets.push(
+            match (
+                self.row(&format!("ingest.c32@{small}")),
+                self.row(&format!("limit.c32@{small}")),
+            ) {
+                (Some(i), Some(l)) => {
+                    let (rate, limit) = (i.rate_per_s.unwrap_or(0.0), l.rate_per_s.unwrap_or(f64::INFINITY));
+                    let p99 = i.latency.map_or(f64::INFINITY, |l| l.p99_ms);
+                    let share = rate / limit;
+                    Target {
+                        target: t.into(),
+                        measured: format!(
+                            "{rate:.0}/s of {limit:.0}/s = {:.0}%, p99 {p99:.1} ms (limit p99 {:.1} ms)",
+                            share * 100.0,
+                            l.latency.map_or(f64::NAN, |l| l.p99_ms)
+                        ),
+                        status: if share >= 0.6 && p99 <= 50.0 && i.errors == 0 {
+                            Status::Met
+                        } else {
+                            Status::Missed
+                        },
+                    }
+                }
+                _ => not_measured(t),
+            },
+        );
+
         // 2. Commit to push.
         let t = "commit-to-push p99 <= 100 ms at 500 sessions/s";
         targets.push(match self.row(&format!("e2e.500@{small}")) {
@@ -360,6 +389,51 @@ impl Report {
                         }
                     ),
                     status: if rss <= 50.0 { Status::Met } else { Status::Missed },
+                }
+            }
+            None => not_measured(t),
+        });
+        // 7. The prediction model: a fit on 1,000,000 sessions, one prediction.
+        let t = "prediction model fitted on 10,000 tutors / 1,000,000 sessions in <= 30 s";
+        targets.push(match self.row(&format!("model.fit@{big}")) {
+            Some(r) => {
+                let total = r.details["fit_total_s"].as_f64().unwrap_or(f64::INFINITY);
+                Target {
+                    target: t.into(),
+                    measured: format!("{total:.1} s for {} examples", fmt_int(r.count)),
+                    status: if total <= 30.0 {
+                        Status::Met
+                    } else {
+                        Status::Missed
+                    },
+                }
+            }
+            None => {
+                let mut target = not_measured(t);
+                if let Some(r) = self.row(&format!("model.fit@{small}")) {
+                    target.measured = format!(
+                        "needs SCALE=large; 3,000 sessions in {:.2} s",
+                        r.details["fit_total_s"].as_f64().unwrap_or(f64::NAN)
+                    );
+                }
+                target
+            }
+        });
+        let t = "one prediction (features, probability, reasons) <= 20 us";
+        let predict = self
+            .row(&format!("model.predict@{big}"))
+            .or_else(|| self.row(&format!("model.predict@{small}")));
+        targets.push(match predict {
+            Some(r) => {
+                let us = r.details["mean_us"].as_f64().unwrap_or(f64::INFINITY);
+                Target {
+                    target: t.into(),
+                    measured: format!(
+                        "{us:.1} us mean over {} bookings at {}",
+                        fmt_int(r.count),
+                        r.dataset
+                    ),
+                    status: if us <= 20.0 { Status::Met } else { Status::Missed },
                 }
             }
             None => not_measured(t),

@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod pages;
 mod people;
+mod predictions;
 mod protocol;
 mod queries;
 mod recording;

@@ -88,6 +88,20 @@ async fn history<C: ConnectionTrait>(db: &C, from: DateTime<Utc>) -> Result<Hash
     Ok(by_tutor)
 }
 
+/// The examples a fit at `now` learns from (tutor-caused failures; poor first sessions): the
+/// outcomes of the last `MODEL_TRAINING_DAYS`, each with its features as of its prediction
+/// time, from 90 more days of history.
+pub async fn training_examples<C: ConnectionTrait>(
+    db: &C,
+    config: &PredictionConfig,
+    scoring: &ScoringConfig,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Example>, Vec<Example>), DbErr> {
+    let from = now - Duration::days(config.training_days);
+    let by_tutor = history(db, from - Duration::days(90)).await?;
+    Ok(examples(&by_tutor, from, now, scoring))
+}
+
 /// The training examples: every session with an outcome that ended before `now`, its
 /// features as of its prediction time; and the first sessions whose quality is known.
 fn examples(
@@ -167,11 +181,7 @@ pub async fn train(
     scoring: &ScoringConfig,
     now: DateTime<Utc>,
 ) -> Result<prediction_model::Model, DbErr> {
-    let from = now - Duration::days(config.training_days);
-    // 90 more days of history, for the features of the oldest examples.
-    let by_tutor = history(conn, from - Duration::days(90)).await?;
-    let (failure_examples, first_examples) = examples(&by_tutor, from, now, scoring);
-    drop(by_tutor);
+    let (failure_examples, first_examples) = training_examples(conn, config, scoring, now).await?;
     // Fitting is CPU work: off the async threads.
     let stored = tokio::task::spawn_blocking(move || StoredModel {
         failure: train::train(failure_examples),
@@ -253,11 +263,7 @@ pub async fn refresh_tutor<C: ConnectionTrait>(
             scheduled_minutes: booking.scheduled_minutes,
             booked_at: booking.booked_at,
         };
-        let f = features::features(facts, &target, now);
-        let (probability, reasons) = failure.explain(&f);
-        let poor_first_probability = (f.values[6] > 0.5)
-            .then(|| model.poor_first_model().map(|m| m.probability(&f.values)))
-            .flatten();
+        let (probability, poor_first_probability, reasons) = predict(failure, model, facts, &target, now);
         Prediction::insert(prediction::ActiveModel {
             session_id: Set(booking.id),
             tutor_id: Set(tutor_id),
@@ -292,6 +298,23 @@ pub async fn refresh_tutor<C: ConnectionTrait>(
         });
     }
     Ok(predicted)
+}
+
+/// One booked session's prediction as of `now` from the tutor's history: the probability of
+/// a tutor-caused failure, of a poor first session (first sessions only), and the reasons.
+pub fn predict(
+    failure: &FittedModel,
+    model: &StoredModel,
+    facts: &[SessionFact],
+    target: &Target,
+    now: DateTime<Utc>,
+) -> (f64, Option<f64>, Vec<Reason>) {
+    let f = features::features(facts, target, now);
+    let (probability, reasons) = failure.explain(&f);
+    let poor_first = (f.values[6] > 0.5)
+        .then(|| model.poor_first_model().map(|m| m.probability(&f.values)))
+        .flatten();
+    (probability, poor_first, reasons)
 }
 
 /// A booked session's outcome arrived: the prediction made before it is kept, with the
