@@ -13,6 +13,8 @@ export const router = createBrowserRouter([
       { index: true, lazy: async () => ({ Component: (await import('./routes/overview')).default }) },
       { path: 'tutors', lazy: async () => ({ Component: (await import('./routes/tutors')).default }) },
       { path: 'tutors/:id', lazy: async () => ({ Component: (await import('./routes/tutor-detail')).default }) },
+      { path: 'alerts', lazy: async () => ({ Component: (await import('./routes/alerts')).default }) },
+      { path: 'alerts/:id', lazy: async () => ({ Component: (await import('./routes/alert-detail')).default }) },
       { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).default }) },
     ],
   },

@@ -14,6 +14,16 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AcknowledgeAlert($id: ID!, $version: Int!) {\n    acknowledgeAlert(id: $id, version: $version) {\n      ...AlertFields\n    }\n  }\n": typeof types.AcknowledgeAlertDocument,
+    "\n  mutation AssignAlert($id: ID!, $version: Int!, $assigneeId: ID) {\n    assignAlert(id: $id, version: $version, assigneeId: $assigneeId) {\n      ...AlertFields\n    }\n  }\n": typeof types.AssignAlertDocument,
+    "\n  mutation SnoozeAlert($id: ID!, $version: Int!, $until: DateTime!) {\n    snoozeAlert(id: $id, version: $version, until: $until) {\n      ...AlertFields\n    }\n  }\n": typeof types.SnoozeAlertDocument,
+    "\n  mutation ResolveAlert($id: ID!, $version: Int!, $resolution: AlertResolution!, $note: String) {\n    resolveAlert(id: $id, version: $version, resolution: $resolution, note: $note) {\n      ...AlertFields\n    }\n  }\n": typeof types.ResolveAlertDocument,
+    "\n  mutation AcknowledgeAlerts($alerts: [AlertVersionInput!]!) {\n    acknowledgeAlerts(alerts: $alerts) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n": typeof types.AcknowledgeAlertsDocument,
+    "\n  mutation AssignAlerts($alerts: [AlertVersionInput!]!, $assigneeId: ID) {\n    assignAlerts(alerts: $alerts, assigneeId: $assigneeId) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n": typeof types.AssignAlertsDocument,
+    "\n  query AlertDetail($id: ID!) {\n    alert(id: $id) {\n      ...AlertFields\n      createdAt\n      openingEvidence {\n        code\n        severity\n        windowDays\n        evidence\n        recommendation\n      }\n      history {\n        id\n        at\n        actorKind\n        actorLabel\n        actor {\n          id\n          name\n        }\n        action\n        before\n        after\n        note\n      }\n    }\n  }\n": typeof types.AlertDetailDocument,
+    "\n  query TutorAlerts($id: ID!) {\n    tutor(id: $id) {\n      id\n      alerts(includeResolved: true, first: 20) {\n        ...AlertFields\n      }\n    }\n  }\n": typeof types.TutorAlertsDocument,
+    "\n  query Alerts($filter: AlertFilterInput, $sort: AlertSortInput, $first: Int!) {\n    alerts(filter: $filter, sort: $sort, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n": typeof types.AlertsDocument,
+    "\n  query Assignees {\n    assignees {\n      id\n      name\n      role\n    }\n  }\n": typeof types.AssigneesDocument,
     "\n  query Me {\n    me {\n      kind\n      label\n      canRecord\n      canTriage\n      canAdminister\n      user {\n        id\n        name\n        email\n        role\n      }\n    }\n  }\n": typeof types.MeDocument,
     "\n  subscription AlertChanges {\n    alertChanged {\n      snapshot\n      action\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n": typeof types.AlertChangesDocument,
     "\n  subscription RiskChanges {\n    riskLevelChanged {\n      snapshot\n      change {\n        tutorId\n        tutorName\n        from\n        to\n        flags\n        at\n        version\n      }\n    }\n  }\n": typeof types.RiskChangesDocument,
@@ -25,6 +35,16 @@ type Documents = {
     "\n  fragment TutorScoreFields on TutorScore {\n    qualityScore\n    riskLevel\n    riskSince\n    computedAt\n    version\n    flags {\n      code\n      severity\n      windowDays\n      evidence\n      recommendation\n    }\n    windows {\n      days\n      sessions\n      enoughData\n      rescheduleRate\n      tutorReschedules\n      lastMinuteReschedules\n      noShowRate\n      tutorNoShows\n      dueSessions\n      lateStartRate\n      lateStarts\n      earlyEndRate\n      earlyEnds\n      completedSessions\n      poorFirstSessionRate\n      poorFirstSessions\n      firstSessions\n    }\n  }\n": typeof types.TutorScoreFieldsFragmentDoc,
 };
 const documents: Documents = {
+    "\n  mutation AcknowledgeAlert($id: ID!, $version: Int!) {\n    acknowledgeAlert(id: $id, version: $version) {\n      ...AlertFields\n    }\n  }\n": types.AcknowledgeAlertDocument,
+    "\n  mutation AssignAlert($id: ID!, $version: Int!, $assigneeId: ID) {\n    assignAlert(id: $id, version: $version, assigneeId: $assigneeId) {\n      ...AlertFields\n    }\n  }\n": types.AssignAlertDocument,
+    "\n  mutation SnoozeAlert($id: ID!, $version: Int!, $until: DateTime!) {\n    snoozeAlert(id: $id, version: $version, until: $until) {\n      ...AlertFields\n    }\n  }\n": types.SnoozeAlertDocument,
+    "\n  mutation ResolveAlert($id: ID!, $version: Int!, $resolution: AlertResolution!, $note: String) {\n    resolveAlert(id: $id, version: $version, resolution: $resolution, note: $note) {\n      ...AlertFields\n    }\n  }\n": types.ResolveAlertDocument,
+    "\n  mutation AcknowledgeAlerts($alerts: [AlertVersionInput!]!) {\n    acknowledgeAlerts(alerts: $alerts) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n": types.AcknowledgeAlertsDocument,
+    "\n  mutation AssignAlerts($alerts: [AlertVersionInput!]!, $assigneeId: ID) {\n    assignAlerts(alerts: $alerts, assigneeId: $assigneeId) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n": types.AssignAlertsDocument,
+    "\n  query AlertDetail($id: ID!) {\n    alert(id: $id) {\n      ...AlertFields\n      createdAt\n      openingEvidence {\n        code\n        severity\n        windowDays\n        evidence\n        recommendation\n      }\n      history {\n        id\n        at\n        actorKind\n        actorLabel\n        actor {\n          id\n          name\n        }\n        action\n        before\n        after\n        note\n      }\n    }\n  }\n": types.AlertDetailDocument,
+    "\n  query TutorAlerts($id: ID!) {\n    tutor(id: $id) {\n      id\n      alerts(includeResolved: true, first: 20) {\n        ...AlertFields\n      }\n    }\n  }\n": types.TutorAlertsDocument,
+    "\n  query Alerts($filter: AlertFilterInput, $sort: AlertSortInput, $first: Int!) {\n    alerts(filter: $filter, sort: $sort, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n": types.AlertsDocument,
+    "\n  query Assignees {\n    assignees {\n      id\n      name\n      role\n    }\n  }\n": types.AssigneesDocument,
     "\n  query Me {\n    me {\n      kind\n      label\n      canRecord\n      canTriage\n      canAdminister\n      user {\n        id\n        name\n        email\n        role\n      }\n    }\n  }\n": types.MeDocument,
     "\n  subscription AlertChanges {\n    alertChanged {\n      snapshot\n      action\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n": types.AlertChangesDocument,
     "\n  subscription RiskChanges {\n    riskLevelChanged {\n      snapshot\n      change {\n        tutorId\n        tutorName\n        from\n        to\n        flags\n        at\n        version\n      }\n    }\n  }\n": types.RiskChangesDocument,
@@ -50,6 +70,46 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcknowledgeAlert($id: ID!, $version: Int!) {\n    acknowledgeAlert(id: $id, version: $version) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation AcknowledgeAlert($id: ID!, $version: Int!) {\n    acknowledgeAlert(id: $id, version: $version) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignAlert($id: ID!, $version: Int!, $assigneeId: ID) {\n    assignAlert(id: $id, version: $version, assigneeId: $assigneeId) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation AssignAlert($id: ID!, $version: Int!, $assigneeId: ID) {\n    assignAlert(id: $id, version: $version, assigneeId: $assigneeId) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SnoozeAlert($id: ID!, $version: Int!, $until: DateTime!) {\n    snoozeAlert(id: $id, version: $version, until: $until) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation SnoozeAlert($id: ID!, $version: Int!, $until: DateTime!) {\n    snoozeAlert(id: $id, version: $version, until: $until) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResolveAlert($id: ID!, $version: Int!, $resolution: AlertResolution!, $note: String) {\n    resolveAlert(id: $id, version: $version, resolution: $resolution, note: $note) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResolveAlert($id: ID!, $version: Int!, $resolution: AlertResolution!, $note: String) {\n    resolveAlert(id: $id, version: $version, resolution: $resolution, note: $note) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcknowledgeAlerts($alerts: [AlertVersionInput!]!) {\n    acknowledgeAlerts(alerts: $alerts) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AcknowledgeAlerts($alerts: [AlertVersionInput!]!) {\n    acknowledgeAlerts(alerts: $alerts) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignAlerts($alerts: [AlertVersionInput!]!, $assigneeId: ID) {\n    assignAlerts(alerts: $alerts, assigneeId: $assigneeId) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AssignAlerts($alerts: [AlertVersionInput!]!, $assigneeId: ID) {\n    assignAlerts(alerts: $alerts, assigneeId: $assigneeId) {\n      id\n      alert {\n        ...AlertFields\n      }\n      error {\n        code\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertDetail($id: ID!) {\n    alert(id: $id) {\n      ...AlertFields\n      createdAt\n      openingEvidence {\n        code\n        severity\n        windowDays\n        evidence\n        recommendation\n      }\n      history {\n        id\n        at\n        actorKind\n        actorLabel\n        actor {\n          id\n          name\n        }\n        action\n        before\n        after\n        note\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertDetail($id: ID!) {\n    alert(id: $id) {\n      ...AlertFields\n      createdAt\n      openingEvidence {\n        code\n        severity\n        windowDays\n        evidence\n        recommendation\n      }\n      history {\n        id\n        at\n        actorKind\n        actorLabel\n        actor {\n          id\n          name\n        }\n        action\n        before\n        after\n        note\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TutorAlerts($id: ID!) {\n    tutor(id: $id) {\n      id\n      alerts(includeResolved: true, first: 20) {\n        ...AlertFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query TutorAlerts($id: ID!) {\n    tutor(id: $id) {\n      id\n      alerts(includeResolved: true, first: 20) {\n        ...AlertFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Alerts($filter: AlertFilterInput, $sort: AlertSortInput, $first: Int!) {\n    alerts(filter: $filter, sort: $sort, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Alerts($filter: AlertFilterInput, $sort: AlertSortInput, $first: Int!) {\n    alerts(filter: $filter, sort: $sort, first: $first) {\n      totalCount\n      pageInfo {\n        hasNextPage\n      }\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Assignees {\n    assignees {\n      id\n      name\n      role\n    }\n  }\n"): (typeof documents)["\n  query Assignees {\n    assignees {\n      id\n      name\n      role\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

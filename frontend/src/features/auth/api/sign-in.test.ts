@@ -14,7 +14,7 @@ describe('signInErrorMessage', () => {
   });
 
   it("blames the server for its own trouble and passes other refusals' words on", () => {
-    expect(signInErrorMessage(503)).toContain('could not sign you in right now (503)');
+    expect(signInErrorMessage(503, null)).toContain('could not sign you in right now (503)');
     expect(signInErrorMessage(415, null, 'needs JSON')).toBe('Sign-in refused: needs JSON');
   });
 });
