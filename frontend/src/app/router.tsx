@@ -14,6 +14,8 @@ export const router = createBrowserRouter([
       { path: 'tutors', lazy: async () => ({ Component: (await import('./routes/tutors')).default }) },
       { path: 'tutors/:id', lazy: async () => ({ Component: (await import('./routes/tutor-detail')).default }) },
       { path: 'alerts', lazy: async () => ({ Component: (await import('./routes/alerts')).default }) },
+      { path: 'upcoming', lazy: async () => ({ Component: (await import('./routes/upcoming')).default }) },
+      { path: 'model', lazy: async () => ({ Component: (await import('./routes/model')).default }) },
       { path: 'alerts/:id', lazy: async () => ({ Component: (await import('./routes/alert-detail')).default }) },
       { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).default }) },
     ],
