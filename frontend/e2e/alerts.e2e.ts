@@ -216,6 +216,24 @@ describe('coaches working alerts', () => {
     expect(await cleo.getByRole('link', { name: 'Users' }).count()).toBe(0);
   });
 
+  it('lets an admin add a person, whose one-time password then signs them in', async () => {
+    await cleo.getByRole('button', { name: 'Sign out' }).click();
+    await cleo.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await signIn(cleo, ADA, server.password(ADA));
+    await cleo.getByRole('link', { name: 'Users' }).click();
+    await cleo.getByRole('listitem').filter({ hasText: BEN }).waitFor();
+    const form = cleo.getByRole('region', { name: 'Add a person' });
+    await form.getByLabel('Name').fill('Eve Coach');
+    await form.getByLabel('Email').fill('eve.coach@e2e.example');
+    await form.getByLabel('Role').selectOption('COACH');
+    await form.getByRole('button', { name: 'Add and make a one-time password' }).click();
+    const notice = await cleo.getByRole('status').filter({ hasText: 'One-time password' }).textContent();
+    const password = /shown only now\): (\S+)$/.exec(notice ?? '')?.[1];
+    expect(password).toBeTruthy();
+    await cleo.getByRole('listitem').filter({ hasText: 'eve.coach@e2e.example' }).waitFor();
+    expect(await server.signIn('eve.coach@e2e.example', password ?? '')).toMatch(/^tutorscore_session=/);
+  });
+
   it('says how long to wait after too many failed sign-ins (429)', async () => {
     const page = await cleoBrowser.context.newPage();
     watch(page);

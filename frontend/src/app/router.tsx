@@ -15,6 +15,7 @@ export const router = createBrowserRouter([
       { path: 'tutors/:id', lazy: async () => ({ Component: (await import('./routes/tutor-detail')).default }) },
       { path: 'alerts', lazy: async () => ({ Component: (await import('./routes/alerts')).default }) },
       { path: 'upcoming', lazy: async () => ({ Component: (await import('./routes/upcoming')).default }) },
+      { path: 'users', lazy: async () => ({ Component: (await import('./routes/users')).default }) },
       { path: 'model', lazy: async () => ({ Component: (await import('./routes/model')).default }) },
       { path: 'alerts/:id', lazy: async () => ({ Component: (await import('./routes/alert-detail')).default }) },
       { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found')).default }) },
