@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 const frontendDir = fileURLToPath(new URL('..', import.meta.url));
 const binary = resolve(frontendDir, process.env.TUTORSCORE_BIN ?? '../target/debug/tutorscore');
 const dashboardDir = join(frontendDir, 'dist');
+/** The demo admin, whose sign-in the test helpers use on a server with people. */
+export const DEMO_ADMIN = 'ada.admin@demo.tutorscore.example';
 
 export interface ServerOptions {
   /** `API_KEYS` for the server, e.g. `viewer:secret`; none leaves it open. */
@@ -26,6 +28,10 @@ export class TutorscoreServer {
   private readonly dir: string;
   readonly port: number;
   private readonly options: ServerOptions;
+  /** The demo people's one-time passwords by email, as printed once at first start. */
+  readonly passwords = new Map<string, string>();
+  /** The session cookie `graphql()` sends when the server has people (the demo admin's). */
+  private cookie: string | undefined;
 
   private constructor(dir: string, port: number, options: ServerOptions) {
     this.dir = dir;
@@ -65,6 +71,17 @@ export class TutorscoreServer {
     });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
+    // "  coach   ben.coach@demo.tutorscore.example  <password>" lines, printed at first start.
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = /^\s+(?:admin|coach|viewer)\s+(\S+@\S+)\s+(\S+)\s*$/.exec(line);
+        if (match?.[1] && match[2]) this.passwords.set(match[1], match[2]);
+      }
+    });
     this.process = child;
     await this.waitUntilScored(child);
   }
@@ -80,11 +97,34 @@ export class TutorscoreServer {
     await rm(this.dir, { recursive: true, force: true });
   }
 
+  /** The one-time password of a demo person (servers started with `demoUsers`). */
+  password(email: string): string {
+    const password = this.passwords.get(email);
+    if (!password) throw new Error(`no demo password printed for ${email}`);
+    return password;
+  }
+
+  /** Signs in over HTTP and returns the session cookie (`name=value`). */
+  async signIn(email: string, password: string): Promise<string> {
+    const response = await fetch(`${this.url}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    const cookie = response.headers.get('set-cookie')?.split(';')[0];
+    if (!response.ok || !cookie) throw new Error(`sign-in as ${email}: ${response.status} ${await response.text()}`);
+    return cookie;
+  }
+
   /** Runs a GraphQL operation over HTTP and returns its data, failing on errors. */
   async graphql<T>(query: string, variables: Record<string, unknown> = {}, key?: string): Promise<T> {
     const response = await fetch(`${this.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(!key && this.cookie ? { cookie: this.cookie } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data?: T; errors?: unknown[] };
@@ -108,6 +148,9 @@ export class TutorscoreServer {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${await this.logTail()}`);
       try {
+        if (this.options.demoUsers && !this.cookie && this.passwords.has(DEMO_ADMIN)) {
+          this.cookie = await this.signIn(DEMO_ADMIN, this.password(DEMO_ADMIN));
+        }
         const { overview } = await this.graphql<{ overview: { tutors: number; unscored: number } }>(
           '{ overview { tutors unscored } }',
           {},

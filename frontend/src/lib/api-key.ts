@@ -1,6 +1,8 @@
-// The viewer API key. A server with API keys answers 401 / UNAUTHENTICATED without one: the
-// client then flags the key as required, the layout asks for it once, and it is kept in
-// localStorage and sent on every HTTP request and in the WebSocket `connection_init` payload.
+// The API key, for integrators and servers without people, and the "credentials required"
+// signal. A server answers 401 / UNAUTHENTICATED to a caller it does not know: the client then
+// flags credentials as required and the layout asks for them once (a sign-in when the server
+// has people, else a key). A key is kept in localStorage and sent on every HTTP request and in
+// the WebSocket `connection_init` payload; a signed-in person rides on the session cookie.
 import { useSyncExternalStore } from 'react';
 
 const STORAGE_KEY = 'tutorscore.apiKey';
@@ -13,6 +15,10 @@ export function saveApiKey(key: string): void {
   localStorage.setItem(STORAGE_KEY, key.trim());
 }
 
+export function forgetApiKey(): void {
+  localStorage.removeItem(STORAGE_KEY);
+}
+
 /** The `Authorization` header for the stored key, or nothing without one. */
 export function authorization(): Record<string, string> {
   const key = readApiKey();
@@ -22,14 +28,14 @@ export function authorization(): Record<string, string> {
 let required = false;
 const listeners = new Set<() => void>();
 
-export function markApiKeyRequired(): void {
+export function markCredentialsRequired(): void {
   if (required) return;
   required = true;
   listeners.forEach((listener) => listener());
 }
 
-/** True once the server refused a request for want of a (valid) key. */
-export function useApiKeyRequired(): boolean {
+/** True once the server refused a request for want of a (valid) key or sign-in. */
+export function useCredentialsRequired(): boolean {
   return useSyncExternalStore(
     (listener) => {
       listeners.add(listener);

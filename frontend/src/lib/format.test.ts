@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatNotice, formatPercent, formatScore, formatShortDate } from './format';
+import {
+  formatDateTime,
+  formatDuration,
+  formatMetric,
+  formatNotice,
+  formatPercent,
+  formatPoints,
+  formatProbability,
+  formatRelative,
+  formatScore,
+  formatShortDate,
+} from './format';
 
 describe('formatPercent', () => {
   it('keeps one decimal', () => expect(formatPercent(12.3456)).toBe('12.3%'));
@@ -20,4 +31,43 @@ describe('formatNotice', () => {
 describe('dates', () => {
   it('formats a timestamp in words', () => expect(formatDateTime('2026-11-27T15:05:00Z')).toBe('27 Nov 2026, 15:05'));
   it('formats a short date', () => expect(formatShortDate('2026-11-27T15:05:00Z')).toBe('27 Nov'));
+});
+
+describe('formatProbability', () => {
+  it('rounds to whole percent and never claims certainty it does not have', () => {
+    expect(formatProbability(0.859)).toBe('86%');
+    expect(formatProbability(0.004)).toBe('<1%');
+    expect(formatProbability(0.996)).toBe('>99%');
+    expect(formatProbability(0)).toBe('0%');
+  });
+});
+
+describe('formatPoints', () => {
+  it('signs the effect, one decimal under ten points', () => {
+    expect(formatPoints(60)).toBe('+60 points');
+    expect(formatPoints(5.2)).toBe('+5.2 points');
+    expect(formatPoints(-4)).toBe('−4 points');
+    expect(formatPoints(1)).toBe('+1 point');
+  });
+});
+
+describe('formatDuration and formatRelative', () => {
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  it('reads in minutes, hours, then days', () => {
+    expect(formatDuration(45 * 60_000)).toBe('45 min');
+    expect(formatDuration(30 * 3_600_000)).toBe('30 h');
+    expect(formatDuration(72 * 3_600_000)).toBe('3 days');
+  });
+  it('says whether it is ahead or past', () => {
+    expect(formatRelative('2026-12-02T18:00:00Z', now)).toBe('in 30 h');
+    expect(formatRelative('2026-11-28T12:00:00Z', now)).toBe('3 days ago');
+    expect(formatRelative('2026-12-01T12:00:20Z', now)).toBe('now');
+  });
+});
+
+describe('formatMetric', () => {
+  it('shows three decimals, or a dash when the figure is unknown', () => {
+    expect(formatMetric(0.78707)).toBe('0.787');
+    expect(formatMetric(null)).toBe('—');
+  });
 });

@@ -13,7 +13,7 @@ import {
   type CombinedError,
 } from 'urql';
 import { env } from '@/config/env';
-import { authorization, markApiKeyRequired } from './api-key';
+import { authorization, markCredentialsRequired } from './api-key';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -61,7 +61,7 @@ const wsClient = createWsClient({
   },
 });
 
-/** The server refused the request for want of a valid API key. */
+/** The server refused the request for want of a valid API key or sign-in. */
 export function isUnauthenticated(error: CombinedError): boolean {
   return (
     error.response?.status === 401 ||
@@ -74,11 +74,13 @@ export const graphqlClient = new Client({
   preferGetMethod: false,
   // Show what is cached at once and refresh it: pages stay right after navigating back.
   requestPolicy: 'cache-and-network',
-  fetchOptions: () => ({ headers: authorization() }),
+  // A signed-in person is the session cookie (same origin only); a key is the header. The
+  // WebSocket sends the cookie by itself on its upgrade request.
+  fetchOptions: () => ({ headers: authorization(), credentials: 'same-origin' }),
   exchanges: [
     mapExchange({
       onError(error) {
-        if (isUnauthenticated(error)) markApiKeyRequired();
+        if (isUnauthenticated(error)) markCredentialsRequired();
       },
     }),
     cacheExchange,

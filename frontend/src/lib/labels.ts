@@ -1,5 +1,13 @@
 // The domain's enums in words.
-import type { FlagCode, RiskLevel, SessionStatus } from '@/gql/graphql';
+import type {
+  AlertResolution,
+  AlertSeverity,
+  AlertStatus,
+  FlagCode,
+  RiskLevel,
+  SessionStatus,
+  UserRole,
+} from '@/gql/graphql';
 
 export const riskLabel: Record<RiskLevel, string> = { HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' };
 
@@ -22,3 +30,21 @@ export const statusLabel: Record<SessionStatus, string> = {
 
 export const riskLevels: RiskLevel[] = ['HIGH', 'MEDIUM', 'LOW'];
 export const flagCodes = Object.keys(flagLabel) as FlagCode[];
+
+export const roleLabel: Record<UserRole, string> = { ADMIN: 'Admin', COACH: 'Coach', VIEWER: 'Viewer' };
+export const userRoles: UserRole[] = ['VIEWER', 'COACH', 'ADMIN'];
+
+export const alertStatusLabel: Record<AlertStatus, string> = {
+  OPEN: 'Open',
+  ACKNOWLEDGED: 'Acknowledged',
+  SNOOZED: 'Snoozed',
+  RESOLVED: 'Resolved',
+};
+
+export const alertSeverityLabel: Record<AlertSeverity, string> = { CRITICAL: 'Critical', WARNING: 'Warning' };
+
+export const alertResolutionLabel: Record<AlertResolution, string> = {
+  ACTIONED: 'Actioned',
+  FALSE_ALARM: 'False alarm',
+  RECOVERED: 'Recovered (the flag cleared)',
+};

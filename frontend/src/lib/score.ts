@@ -20,6 +20,7 @@ graphql(`
     windows {
       days
       sessions
+      outcomesMissing
       enoughData
       rescheduleRate
       tutorReschedules

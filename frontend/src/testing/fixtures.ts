@@ -5,6 +5,7 @@ export function scoreFixture(version: number, overrides: Partial<TutorScore> = {
   const window = (days: number) => ({
     days,
     sessions: 20,
+    outcomesMissing: 0,
     enoughData: true,
     rescheduleRate: 10,
     tutorReschedules: 2,

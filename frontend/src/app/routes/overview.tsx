@@ -3,5 +3,5 @@ import { useLive } from '@/features/live/components/LiveProvider';
 
 export default function OverviewRoute() {
   const live = useLive();
-  return <OverviewPage liveRiskChanges={live.riskChanges} liveScores={live.scores} resync={live.resync} />;
+  return <OverviewPage liveRiskChanges={live.riskChanges} liveScores={live.scores} resync={live.resync} alertChanges={live.alertChanges} />;
 }

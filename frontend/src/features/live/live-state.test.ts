@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { alertFixture } from '@/testing/alert-fixture';
 import { scoreFixture } from '@/testing/fixtures';
-import { initialLiveState, liveReducer, type LiveState, type RiskChange, type ScoreUpdate } from './live-state';
+import { initialLiveState, liveReducer, type LiveAction, type LiveState, type RiskChange, type ScoreUpdate } from './live-state';
 
 const update = (tutorId: string, version: number): ScoreUpdate => ({
   snapshot: false,
@@ -65,5 +66,29 @@ describe('risk changes', () => {
     state = liveReducer(state, { type: 'toastDismissed', key: 'b:3' });
     expect(state.toasts).toEqual([]);
     expect(state.riskChanges).toHaveLength(2);
+  });
+});
+
+describe('alert changes', () => {
+  const alertUpdate = (version: number, status: 'OPEN' | 'ACKNOWLEDGED' = 'OPEN') => ({
+    snapshot: false,
+    action: 'alert.acknowledged',
+    alert: alertFixture({ version, status }),
+  });
+  const changed = (state: LiveState, action: LiveAction) => liveReducer(state, action);
+
+  it('keeps the newest version of each alert and counts every change for the pages to refetch', () => {
+    let state = changed(initialLiveState, { type: 'alertChanged', update: alertUpdate(2, 'ACKNOWLEDGED') });
+    expect(state.alerts.get('alert-1')?.status).toBe('ACKNOWLEDGED');
+    expect(state.alertChanges).toBe(1);
+    const held = state;
+    state = changed(state, { type: 'alertChanged', update: alertUpdate(1) });
+    expect(state).toBe(held);
+  });
+
+  it('asks for a refetch on an alert snapshot', () => {
+    const state = changed(initialLiveState, { type: 'alertChanged', update: { snapshot: true, action: null, alert: null } });
+    expect(state.alertChanges).toBe(1);
+    expect(state.alerts.size).toBe(0);
   });
 });

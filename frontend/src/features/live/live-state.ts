@@ -1,11 +1,14 @@
 // What the live subscriptions have told this page since it loaded, as a pure reducer: scores
 // newer than what was fetched, a resync counter bumped by every snapshot, risk changes for the
-// feed, and the toasts of tutors that turned HIGH.
-import type { RiskChangesSubscription, ScoreUpdatesSubscription } from '@/gql/graphql';
+// feed, the toasts of tutors that turned HIGH, and alerts newer than what was fetched with a
+// counter that pages showing alerts refetch on.
+import type { AlertChangesSubscription, RiskChangesSubscription, ScoreUpdatesSubscription } from '@/gql/graphql';
+import type { AlertItem } from '@/lib/alert';
 import type { TutorScore } from '@/lib/score';
 
 export type ScoreUpdate = ScoreUpdatesSubscription['tutorScoreUpdated'];
 export type RiskChange = NonNullable<RiskChangesSubscription['riskLevelChanged']['change']>;
+export type AlertUpdate = AlertChangesSubscription['alertChanged'];
 
 export interface LiveState {
   /** The newest score received per tutor id. */
@@ -16,14 +19,26 @@ export interface LiveState {
   riskChanges: readonly RiskChange[];
   /** Tutors that turned HIGH, whose toast is still open. */
   toasts: readonly RiskChange[];
+  /** The newest version received per alert id. */
+  alerts: ReadonlyMap<string, AlertItem>;
+  /** Bumped by every alert change and alert snapshot: pages showing alerts refetch on it. */
+  alertChanges: number;
 }
 
 export type LiveAction =
   | { type: 'scoreUpdated'; update: ScoreUpdate }
   | { type: 'riskChanged'; change: RiskChange }
-  | { type: 'toastDismissed'; key: string };
+  | { type: 'toastDismissed'; key: string }
+  | { type: 'alertChanged'; update: AlertUpdate };
 
-export const initialLiveState: LiveState = { scores: new Map(), resync: 0, riskChanges: [], toasts: [] };
+export const initialLiveState: LiveState = {
+  scores: new Map(),
+  resync: 0,
+  riskChanges: [],
+  toasts: [],
+  alerts: new Map(),
+  alertChanges: 0,
+};
 
 const MAX_RISK_CHANGES = 50;
 
@@ -51,5 +66,13 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
     }
     case 'toastDismissed':
       return { ...state, toasts: state.toasts.filter((t) => riskChangeKey(t) !== action.key) };
+    case 'alertChanged': {
+      const { snapshot, alert } = action.update;
+      if (snapshot) return { ...state, alertChanges: state.alertChanges + 1 };
+      if (!alert) return state;
+      const held = state.alerts.get(alert.id);
+      if (held && held.version >= alert.version) return state;
+      return { ...state, alerts: new Map(state.alerts).set(alert.id, alert), alertChanges: state.alertChanges + 1 };
+    }
   }
 }

@@ -1,7 +1,8 @@
-// Runs the dashboard's two global subscriptions once, for every page, and hands what they say to
+// Runs the dashboard's three global subscriptions (scores, risk changes, alerts) once, for every page, and hands what they say to
 // the pages through context. Pages read it with `useLive()`; toasts render here.
 import { createContext, use, useCallback, useEffect, useReducer, type ReactNode } from 'react';
 import { useClient } from 'urql';
+import { alertChangesSubscription } from '../api/alert-changes';
 import { riskChangesSubscription } from '../api/risk-changes';
 import { scoreUpdatesSubscription } from '../api/score-updates';
 import { initialLiveState, liveReducer, type LiveState } from '../live-state';
@@ -22,9 +23,13 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       const change = data?.riskLevelChanged.change;
       if (change) dispatch({ type: 'riskChanged', change });
     });
+    const alerts = client.subscription(alertChangesSubscription, {}).subscribe(({ data }) => {
+      if (data) dispatch({ type: 'alertChanged', update: data.alertChanged });
+    });
     return () => {
       scores.unsubscribe();
       risks.unsubscribe();
+      alerts.unsubscribe();
     };
   }, [client]);
 

@@ -4,6 +4,8 @@ import { flagLabel } from '@/lib/labels';
 import { riskChangeKey, type RiskChange } from '../live-state';
 
 const TOAST_MS = 10_000;
+/** At most this many toasts at once (a burst would cover a phone's screen); the rest are counted. */
+const MAX_SHOWN = 3;
 
 interface RiskToastsProps {
   toasts: readonly RiskChange[];
@@ -19,9 +21,19 @@ export function RiskToasts({ toasts, onDismiss }: RiskToastsProps) {
       role="region"
       className="pointer-events-none fixed inset-x-2 bottom-2 z-50 flex flex-col items-end gap-2 sm:inset-x-auto sm:right-4 sm:bottom-4"
     >
-      {toasts.map((change) => (
+      {toasts.slice(-MAX_SHOWN).map((change) => (
         <Toast key={riskChangeKey(change)} change={change} onDismiss={onDismiss} />
       ))}
+      {toasts.length > MAX_SHOWN && (
+        <div className="pointer-events-auto flex w-full max-w-sm items-center justify-between gap-2 rounded-lg border border-red-300 bg-white px-3 py-2 text-sm shadow-lg sm:w-80">
+          <span>
+            and {toasts.length - MAX_SHOWN} more {toasts.length - MAX_SHOWN === 1 ? 'tutor' : 'tutors'} turned High risk
+          </span>
+          <button type="button" className="link" onClick={() => toasts.forEach((t) => onDismiss(riskChangeKey(t)))}>
+            Dismiss all
+          </button>
+        </div>
+      )}
     </div>
   );
 }

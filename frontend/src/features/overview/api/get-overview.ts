@@ -1,7 +1,7 @@
 import { useQuery } from 'urql';
 import { graphql } from '@/gql';
 
-/** The cards, the latest risk changes, and every tutor's 30-day reschedule rate for the chart. */
+/** The cards (risk levels, alert work, missing outcomes), the latest risk changes, and every tutor's 30-day reschedule rate for the chart. */
 export const overviewQuery = graphql(`
   query Overview {
     overview(recentChanges: 10) {
@@ -12,6 +12,10 @@ export const overviewQuery = graphql(`
       unscored
       averageRescheduleRate30d
       sessionsLast24h
+      openAlerts
+      overdueAlerts
+      unassignedAlerts
+      outcomesMissing
       recentRiskChanges {
         tutorId
         tutorName

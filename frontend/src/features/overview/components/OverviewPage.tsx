@@ -24,12 +24,15 @@ interface OverviewPageProps {
   liveScores: unknown;
   /** Changes when the live stream resyncs: the page refetches. */
   resync: number;
+  /** Changes with every live alert change: the alert counts refetch (throttled). */
+  alertChanges: number;
 }
 
-export function OverviewPage({ liveRiskChanges, liveScores, resync }: OverviewPageProps) {
+export function OverviewPage({ liveRiskChanges, liveScores, resync, alertChanges }: OverviewPageProps) {
   const [{ data, error }, refetch] = useOverview();
   useRefetchOn(resync, refetch);
   useRefetchOn(liveScores, refetch, LIVE_REFETCH_MS);
+  useRefetchOn(alertChanges, refetch, LIVE_REFETCH_MS);
 
   if (error && !data) {
     return <ErrorState title="Could not load the overview" error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
@@ -39,6 +42,7 @@ export function OverviewPage({ liveRiskChanges, liveScores, resync }: OverviewPa
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-bold">Overview</h1>
+      {data ? <WorkCards overview={data.overview} /> : <Skeleton className="h-24 w-full" />}
       {data ? <Cards data={data} /> : <Skeleton className="h-24 w-full" />}
       <div className="grid gap-4 lg:grid-cols-2">
         <Panel title="Risk changes" aside={<span className="text-xs text-slate-600">Live</span>}>
@@ -82,6 +86,37 @@ function Cards({ data: { overview, scoringRules } }: { data: Data }) {
       <Card label="Sessions, last 24 h">
         <span className="text-3xl font-bold tabular-nums">{overview.sessionsLast24h}</span>
         {overview.unscored > 0 && <span className="text-xs text-slate-600">{overview.unscored} tutors not scored yet</span>}
+      </Card>
+    </ul>
+  );
+}
+
+/** The coaches' work: alerts to handle, and booked sessions whose outcome never came. */
+function WorkCards({ overview }: { overview: Data['overview'] }) {
+  const count = (n: number, tone: string) => <span className={`text-3xl font-bold tabular-nums ${n > 0 ? tone : ''}`}>{n}</span>;
+  return (
+    <ul aria-label="Alert work" className="grid grid-cols-2 gap-3 md:grid-cols-4">
+      <Card label="Open alerts">
+        <Link to="/alerts?who=all&status=unresolved" className="rounded hover:underline" aria-label={`${overview.openAlerts} open alerts`}>
+          {count(overview.openAlerts, 'text-slate-900')}
+        </Link>
+        <span className="text-xs text-slate-600">not resolved yet</span>
+      </Card>
+      <Card label="Overdue">
+        <Link to="/alerts?who=all&status=OPEN&overdue=1" className="rounded hover:underline" aria-label={`${overview.overdueAlerts} overdue alerts`}>
+          {count(overview.overdueAlerts, 'text-red-700')}
+        </Link>
+        <span className="text-xs text-slate-600">open past their acknowledge-by time</span>
+      </Card>
+      <Card label="Unassigned">
+        <Link to="/alerts?who=unassigned&status=unresolved" className="rounded hover:underline" aria-label={`${overview.unassignedAlerts} unassigned alerts`}>
+          {count(overview.unassignedAlerts, 'text-amber-800')}
+        </Link>
+        <span className="text-xs text-slate-600">nobody has them yet</span>
+      </Card>
+      <Card label="Outcomes missing">
+        <span data-testid="outcomes-missing">{count(overview.outcomesMissing, 'text-amber-800')}</span>
+        <span className="text-xs text-slate-600">booked sessions past their time with no outcome recorded (counted in no rate)</span>
       </Card>
     </ul>
   );

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { FlagChips } from '@/components/FlagChips';
 import { Panel } from '@/components/Panel';
@@ -22,9 +22,11 @@ interface TutorDetailPageProps {
   liveScore: TutorScore | undefined;
   /** Changes when the live stream resyncs: the page refetches. */
   resync: number;
+  /** Other areas' panels about this tutor (alerts, booked sessions), shown after the header. */
+  panels?: ReactNode;
 }
 
-export function TutorDetailPage({ id, liveScore, resync }: TutorDetailPageProps) {
+export function TutorDetailPage({ id, liveScore, resync, panels }: TutorDetailPageProps) {
   const [{ data, error }, refetch] = useTutorDetail(id);
   useRefetchOn(resync, refetch);
   useRefetchOn(liveScore?.version, refetch);
@@ -84,6 +86,7 @@ export function TutorDetailPage({ id, liveScore, resync }: TutorDetailPageProps)
               </div>
             </dl>
             <FlagChips flags={score.flags} />
+            <OutcomesMissing score={score} />
           </>
         ) : (
           <p className="text-sm text-slate-600">Not scored yet: no sessions recorded.</p>
@@ -91,6 +94,7 @@ export function TutorDetailPage({ id, liveScore, resync }: TutorDetailPageProps)
       </header>
 
       <div className="grid gap-4 lg:grid-cols-2">
+        {panels}
         <Panel title="Flags and recommendations">
           <FlagDetails flags={score?.flags ?? []} />
         </Panel>
@@ -130,6 +134,20 @@ export function TutorDetailPage({ id, liveScore, resync }: TutorDetailPageProps)
         </Panel>
       </div>
     </div>
+  );
+}
+
+/** Booked sessions past their time with no outcome recorded: a data-quality signal, in no rate. */
+function OutcomesMissing({ score }: { score: TutorScore }) {
+  const longest = [...score.windows].sort((a, b) => b.days - a.days)[0];
+  const missing = longest?.outcomesMissing ?? 0;
+  if (!longest || missing === 0) return null;
+  return (
+    <p className="text-sm text-amber-900" data-testid="tutor-outcomes-missing">
+      <span aria-hidden="true">⚠ </span>
+      {missing} booked {missing === 1 ? 'session' : 'sessions'} in the last {longest.days} days passed without an outcome being
+      recorded (counted in no rate).
+    </p>
   );
 }
 
