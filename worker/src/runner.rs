@@ -321,7 +321,7 @@ impl Worker {
             return Err("this worker has no mailer configured".into());
         };
         let payload: SendEmail =
-            serde_json::from_value(job.payload.clone()).map_err(|e| format!("malformed payload: {e}"))?;
+            serde::Deserialize::deserialize(&job.payload).map_err(|e| format!("malformed payload: {e}"))?;
         let now = self.clock.now();
         match reports::send(&self.db, &mail.mailer, &mail.config.from, &payload, now).await {
             Ok(outcome) => {

@@ -272,7 +272,7 @@ impl PredictionModelInfo {
 }
 
 fn stored(model: &prediction_model::Model) -> Option<StoredModel> {
-    serde_json::from_value(model.details.clone()).ok()
+    serde::Deserialize::deserialize(&model.details).ok()
 }
 
 /// Prediction queries (viewer role).

@@ -52,7 +52,7 @@ pub async fn after_transition<C: ConnectionTrait>(
     if recipients.is_empty() {
         return Ok(0);
     }
-    let flag: Option<Flag> = serde_json::from_value(alert.latest_evidence.clone()).ok();
+    let flag: Option<Flag> = serde::Deserialize::deserialize(&alert.latest_evidence).ok();
     let view = AlertView::new(alert, &change.action, flag.as_ref(), &config.public_url);
     let rendered = render::alert_notification(&TutorView::new(tutor, &config.public_url), &view, report);
     let key = format!("alert:{}:v{}", alert.id, alert.version);
