@@ -27,7 +27,9 @@ use super::{
     live::{Delivery, deliveries},
     loaders::{TutorLoader, UserLoader},
     people::{AuditEvent, User},
+    predictions::SessionPrediction,
     scores::Flag,
+    sessions::Session,
     tutors::Tutor,
 };
 use crate::{
@@ -120,6 +122,42 @@ impl Alert {
     async fn latest_evidence(&self) -> Option<Flag> {
         flag_of(&self.0.latest_evidence)
     }
+    /// What the alert is about, in one sentence (the flag's evidence, or the upcoming
+    /// session's risk), as it stands now.
+    async fn summary(&self) -> Option<String> {
+        let latest = &self.0.latest_evidence;
+        match flag_of(latest) {
+            Some(flag) => Some(flag.evidence),
+            None => latest["evidence"].as_str().map(str::to_owned),
+        }
+    }
+    /// The booked session, for an upcoming-session alert.
+    async fn session(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Session>> {
+        let Some(session_id) = self.0.session_id else {
+            return Ok(None);
+        };
+        let state = ctx.data_unchecked::<AppState>();
+        let found = worker::sessions::read::by_id(&state.db, session_id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(found.map(|(model, reschedule)| Session {
+            model,
+            reschedule,
+            preloaded_tutor: None,
+        }))
+    }
+    /// The booked session's current prediction (probability and reasons), for an
+    /// upcoming-session alert; once its outcome arrived, the prediction made before it.
+    async fn prediction(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SessionPrediction>> {
+        let Some(session_id) = self.0.session_id else {
+            return Ok(None);
+        };
+        let state = ctx.data_unchecked::<AppState>();
+        let found = worker::predictions::read::of_session(&state.db, session_id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(found.map(SessionPrediction))
+    }
     /// Grows on every change; give it back with an action (a stale one is a `CONFLICT`).
     async fn version(&self) -> i64 {
         self.0.version
@@ -138,7 +176,7 @@ impl Alert {
 }
 
 fn flag_of(evidence: &serde_json::Value) -> Option<Flag> {
-    serde_json::from_value::<scoring::Flag>(evidence.clone())
+    <scoring::Flag as serde::Deserialize>::deserialize(evidence)
         .ok()
         .map(|f| Flag::from(&f))
 }

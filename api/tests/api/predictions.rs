@@ -7,8 +7,10 @@ use chrono::Duration;
 use serde_json::{Value, json};
 use worker::{
     demo::DemoOptions,
+    events::InProcessBus,
     jobs,
     predictions::{self, PredictionConfig},
+    runner::{Worker, WorkerConfig},
     scoring::ScoringConfig,
 };
 
@@ -203,5 +205,89 @@ async fn a_fitted_model_predicts_upcoming_sessions_with_reasons_and_shows_its_fi
         reasons
             .iter()
             .all(|r| r["text"].as_str().is_some_and(|t| !t.is_empty()))
+    );
+}
+
+#[tokio::test]
+async fn an_upcoming_session_alert_shows_its_session_prediction_and_reasons() {
+    let app = spawn_app_with(|c| c.run_worker = false).await;
+    app.demo(DemoOptions {
+        tutors: 30,
+        sessions: 4_500,
+        seed: 5,
+        ..DemoOptions::default()
+    })
+    .await;
+    app.drain_jobs().await;
+    predictions::store::train(
+        &app.state.db,
+        &PredictionConfig::default(),
+        &ScoringConfig::default(),
+        test_now(),
+    )
+    .await
+    .unwrap();
+    let tutors = worker::tutors::read::active_ids(&app.state.db).await.unwrap();
+    jobs::enqueue_recompute(&app.state.db, tutors, test_now())
+        .await
+        .unwrap();
+    let worker = Worker::new(
+        app.state.db.clone(),
+        InProcessBus::new(),
+        app.clock.clone(),
+        ScoringConfig::default(),
+        WorkerConfig::default(),
+    )
+    .with_predictions(PredictionConfig {
+        upcoming_risk_alert: Some(1.0),
+        ..PredictionConfig::default()
+    });
+    while !worker.step().await.unwrap().is_idle() {}
+
+    let body = app
+        .data(
+            "{ alerts(first: 100) { edges { node { kind summary session { externalId status }
+                prediction { probability reasons { text points } } } } } }",
+            json!({}),
+        )
+        .await;
+    let upcoming: Vec<&Value> = body["alerts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .filter(|n| n["kind"] == "UPCOMING_SESSION")
+        .collect();
+    assert!(!upcoming.is_empty(), "{body}");
+    for alert in upcoming {
+        assert_eq!(alert["session"]["status"], "SCHEDULED", "{alert}");
+        assert!(
+            alert["summary"]
+                .as_str()
+                .unwrap()
+                .contains("likely to be rescheduled or missed"),
+            "{alert}"
+        );
+        assert!(alert["prediction"]["probability"].as_f64().unwrap() >= 0.01);
+        assert_eq!(alert["prediction"]["reasons"].as_array().unwrap().len(), 3);
+    }
+    // A flag alert has its flag's evidence as summary and no session.
+    let all = app
+        .data(
+            "{ alerts(first: 100) { edges { node { kind summary session { id } } } } }",
+            json!({}),
+        )
+        .await;
+    let flag = all["alerts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["kind"] == "FLAG")
+        .expect("the demo's flagged tutors have alerts");
+    assert!(flag["session"].is_null());
+    assert!(
+        flag["summary"].as_str().is_some_and(|t| t.contains("sessions")),
+        "{flag}"
     );
 }

@@ -8,6 +8,23 @@ export const alertDetailQuery = graphql(`
     alert(id: $id) {
       ...AlertFields
       createdAt
+      summary
+      session {
+        id
+        externalId
+        studentRef
+        scheduledStart
+        scheduledMinutes
+        status
+      }
+      prediction {
+        probability
+        poorFirstProbability
+        reasons {
+          text
+          points
+        }
+      }
       openingEvidence {
         code
         severity

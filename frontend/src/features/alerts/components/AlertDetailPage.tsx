@@ -1,6 +1,7 @@
 // One alert: what it is about, the evidence when it opened and now, the actions, and its history
 // (every transition and action, with who did it and their note). Live like the queue.
 import type { ReactNode } from 'react';
+import type { AlertDetailQuery } from '@/gql/graphql';
 import { Link } from 'react-router';
 import { Panel } from '@/components/Panel';
 import { Skeleton } from '@/components/Skeleton';
@@ -8,7 +9,7 @@ import { EmptyState, ErrorState } from '@/components/States';
 import type { AlertItem } from '@/lib/alert';
 import { newestAlert } from '@/lib/alert';
 import { formatDateTime } from '@/lib/format';
-import { alertResolutionLabel } from '@/lib/labels';
+import { alertResolutionLabel, statusLabel } from '@/lib/labels';
 import { useNow } from '@/lib/use-now';
 import { useRefetchOn } from '@/lib/use-refetch-on';
 import { useAssignees } from '../api/get-alerts';
@@ -127,11 +128,7 @@ export function AlertDetailPage({ id, viewer, liveAlert, resync }: AlertDetailPa
               </div>
             </div>
           ) : (
-            <p className="text-sm text-slate-700">
-              {alert.kind === 'UPCOMING_SESSION'
-                ? 'A booked session of this tutor is predicted likely to be rescheduled or missed. See the tutor’s upcoming sessions.'
-                : 'No evidence recorded.'}
-            </p>
+            <UpcomingEvidence alert={fetched} />
           )}
         </Panel>
         <Panel title="History">
@@ -168,5 +165,39 @@ function History({ events, names }: { events: readonly AlertHistoryEvent[]; name
         </li>
       ))}
     </ol>
+  );
+}
+
+/** What an upcoming-session alert is about: the booked session and why it is at risk. */
+function UpcomingEvidence({ alert }: { alert: NonNullable<AlertDetailQuery['alert']> }) {
+  if (alert.kind !== 'UPCOMING_SESSION') return <p className="text-sm text-slate-700">No evidence recorded.</p>;
+  const { session, prediction } = alert;
+  return (
+    <div className="flex flex-col gap-3 text-sm">
+      {alert.summary && <p>{alert.summary}</p>}
+      {session && (
+        <p className="text-slate-700">
+          {session.studentRef}, {formatDateTime(session.scheduledStart)} ({session.scheduledMinutes} min), now{' '}
+          {statusLabel[session.status].toLowerCase()}
+        </p>
+      )}
+      {prediction && (
+        <div>
+          <h3 className="font-semibold">Why</h3>
+          <ul className="list-disc pl-5" aria-label="Reasons">
+            {prediction.reasons.map((r) => (
+              <li key={r.text}>
+                {r.text}: {r.points > 0 ? '+' : ''}
+                {r.points.toFixed(1)} points
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div>
+        <h3 className="font-semibold">Recommended</h3>
+        <p>Call the tutor before the session to confirm it, or arrange cover.</p>
+      </div>
+    </div>
   );
 }
