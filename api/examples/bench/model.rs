@@ -67,7 +67,7 @@ pub async fn run(system: &mut System, report: &mut Report) -> Result<()> {
     row.rate_per_s = Some(examples as f64 / fit_total.as_secs_f64());
     row.note = format!(
         "{:.2} s for {} examples from {} sessions: reading + features {:.2} s, fitting + judging {:.2} s; \
-         holdout AUC {} vs baseline {}; {}",
+         holdout AUC {} vs baseline {}; {}; peak RSS of this process {}",
         fit_total.as_secs_f64(),
         fmt_int(examples as u64),
         fmt_int(sessions_total),
@@ -79,6 +79,11 @@ pub async fn run(system: &mut System, report: &mut Report) -> Result<()> {
             "promoted"
         } else {
             "not promoted"
+        },
+        match (peak_before, peak_after) {
+            (Some(b), Some(a)) if a > b => format!("{a:.0} MB (+{:.0} MB while fitting)", a - b),
+            (_, Some(a)) => format!("{a:.0} MB"),
+            _ => "-".into(),
         },
     );
     row.details = json!({
