@@ -348,6 +348,17 @@ pub async fn of_intervention<C: sea_orm::ConnectionTrait>(
         .await
 }
 
+/// Measured outcomes of several interventions (a page of an export).
+pub async fn of_interventions<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<intervention_outcome::Model>, DbErr> {
+    InterventionOutcome::find()
+        .filter(intervention_outcome::Column::InterventionId.is_in(ids))
+        .all(db)
+        .await
+}
+
 /// Rounds a rate for display (one decimal).
 pub fn display_rate(rate: f64) -> f64 {
     round1(rate)
