@@ -6,6 +6,7 @@ use clap::Args;
 use worker::{
     alerts::AlertsConfig,
     config::{CoreConfig, Secret, defaults},
+    interventions::InterventionsConfig,
     mail::MailConfig,
     people::PeopleConfig,
     predictions::PredictionConfig,
@@ -71,6 +72,9 @@ pub struct ApiConfig {
 
     #[command(flatten)]
     pub predictions: PredictionConfig,
+
+    #[command(flatten)]
+    pub interventions: InterventionsConfig,
 
     #[command(flatten)]
     pub worker: WorkerConfig,

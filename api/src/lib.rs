@@ -7,6 +7,7 @@
 //! - [`state`]: the shared application state;
 //! - [`http`] and [`ws`]: the GraphQL endpoint over HTTP and over WebSocket;
 //! - [`pages`]: the dashboard, GraphiQL and their security headers;
+//! - [`export`]: every list as a streamed CSV file;
 //! - [`graphql`]: the schema, one module per area (types and resolvers, which call the core
 //!   crate's services: the api holds no domain rules and builds no queries of its own);
 //! - [`auth`], [`rate_limit`]: API keys, roles and per-key rate limits; [`people`]: sign-in
@@ -17,6 +18,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod graphql;
 pub mod health;
 pub mod http;

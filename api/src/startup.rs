@@ -27,7 +27,7 @@ use worker::{clock::SharedClock, demo, events, mail::MailService, runner::Worker
 use crate::{
     auth::ApiKeys,
     config::ApiConfig,
-    graphql, health, http,
+    export, graphql, health, http,
     metrics::Metrics,
     pages,
     people::{self, PeopleGate},
@@ -50,6 +50,7 @@ impl Application {
     /// starts the in-process worker (when enabled).
     pub async fn build(config: ApiConfig, clock: SharedClock) -> anyhow::Result<Self> {
         let keys = ApiKeys::parse(config.api_keys.expose())?;
+        config.interventions.check().map_err(anyhow::Error::msg)?;
         let metrics = Arc::new(Metrics::default());
         let mut db = worker::db::connect_and_migrate(
             config.core.database_url.expose(),
@@ -169,6 +170,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(http::graphql_get).post(http::graphql_post))
         .with_state(endpoint)
         .merge(pages::routes(&dashboard))
+        .merge(export::routes(state.clone()))
         .merge(
             Router::new()
                 .route("/auth/sign-in", post(people::sign_in))

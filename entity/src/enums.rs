@@ -298,3 +298,44 @@ text_values!(
     AlertSeverity,
     ActorKind
 );
+
+/// Where an intervention is: planned, then done or cancelled (both final).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+#[serde(rename_all = "snake_case")]
+pub enum InterventionStatus {
+    /// To be done by its due date (overdue after it).
+    #[sea_orm(string_value = "planned")]
+    Planned,
+    /// Done: its outcome is measured `FOLLOW_UP_DAYS` later.
+    #[sea_orm(string_value = "done")]
+    Done,
+    /// Not going to happen.
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+/// What a follow-up found (or what an owner judged): the flagged metric after the
+/// intervention against the same length of time before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeVerdict {
+    /// The rate fell, beyond what chance explains.
+    #[sea_orm(string_value = "improved")]
+    Improved,
+    /// No change beyond what chance explains.
+    #[sea_orm(string_value = "no_change")]
+    NoChange,
+    /// The rate rose, beyond what chance explains.
+    #[sea_orm(string_value = "worse")]
+    Worse,
+    /// Too few sessions before or after to judge.
+    #[sea_orm(string_value = "not_enough_data")]
+    NotEnoughData,
+    /// The tutor had no sessions at all after the intervention.
+    #[sea_orm(string_value = "churned")]
+    Churned,
+}
+
+text_values!(InterventionStatus, OutcomeVerdict);

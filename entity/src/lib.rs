@@ -8,6 +8,9 @@ pub mod alert;
 pub mod audit_event;
 pub mod email_report;
 pub mod enums;
+pub mod intervention;
+pub mod intervention_alert;
+pub mod intervention_outcome;
 pub mod job;
 pub mod prediction;
 pub mod prediction_model;
@@ -16,6 +19,7 @@ pub mod score_history;
 pub mod session;
 pub mod sign_in;
 pub mod tutor;
+pub mod tutor_note;
 pub mod tutor_score;
 pub mod user;
 
@@ -26,6 +30,9 @@ pub mod prelude {
     pub use super::alert::Entity as Alert;
     pub use super::audit_event::Entity as AuditEvent;
     pub use super::email_report::Entity as EmailReport;
+    pub use super::intervention::Entity as Intervention;
+    pub use super::intervention_alert::Entity as InterventionAlert;
+    pub use super::intervention_outcome::Entity as InterventionOutcome;
     pub use super::job::Entity as Job;
     pub use super::prediction::Entity as Prediction;
     pub use super::prediction_model::Entity as PredictionModel;
@@ -34,6 +41,7 @@ pub mod prelude {
     pub use super::session::Entity as Session;
     pub use super::sign_in::Entity as SignIn;
     pub use super::tutor::Entity as Tutor;
+    pub use super::tutor_note::Entity as TutorNote;
     pub use super::tutor_score::Entity as TutorScore;
     pub use super::user::Entity as User;
 }

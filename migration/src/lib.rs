@@ -18,6 +18,7 @@ mod m20261127_000006_create_jobs;
 mod m20261201_000001_create_people_alerts_audit;
 mod m20261201_000002_more_job_kinds;
 mod m20261201_000003_booked_sessions_predictions;
+mod m20261201_000004_interventions;
 
 pub use connect::{ConnectError, DEFAULT_DATABASE_URL, connect};
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_people_alerts_audit::Migration),
             Box::new(m20261201_000002_more_job_kinds::Migration),
             Box::new(m20261201_000003_booked_sessions_predictions::Migration),
+            Box::new(m20261201_000004_interventions::Migration),
         ]
     }
 }

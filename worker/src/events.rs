@@ -21,6 +21,8 @@ use uuid::Uuid;
 use crate::{
     alerts::AlertChange,
     config::Secret,
+    interventions::InterventionChange,
+    notes::NoteChange,
     scoring::{FlagCode, ScoreReport},
 };
 
@@ -56,6 +58,10 @@ pub enum Event {
     SessionRecorded(SessionRecorded),
     /// An alert opened, changed state or was acted on.
     AlertChanged(AlertChange),
+    /// An intervention was planned, done, cancelled, assessed or measured.
+    InterventionChanged(InterventionChange),
+    /// A note on a tutor was added or changed.
+    NoteChanged(NoteChange),
 }
 
 /// A tutor's new score.
@@ -105,6 +111,8 @@ impl Event {
             Event::RiskLevelChanged(e) => e.tutor_id,
             Event::SessionRecorded(e) => e.tutor_id,
             Event::AlertChanged(e) => e.alert.tutor_id,
+            Event::InterventionChanged(e) => e.intervention.tutor_id,
+            Event::NoteChanged(e) => e.note.tutor_id,
         }
     }
 }

@@ -13,6 +13,9 @@
 //! - [`people`]: users who sign in, their roles and sign-in sessions;
 //! - [`alerts`]: an alert per flag with its lifecycle, synced by every recompute and worked
 //!   by coaches; [`audit`]: who did what, recorded with every change;
+//! - [`interventions`]: what coaches do about a tutor, its measured outcome, and which
+//!   interventions work; [`notes`]: notes on tutors; [`timeline`]: everything that happened
+//!   to a tutor in one list;
 //! - [`predictions`]: booked sessions at risk, from an explainable model fitted on the
 //!   database's history and judged on outcomes it never saw;
 //! - [`overview`]: the overview's figures;
@@ -41,13 +44,16 @@ pub mod alerts;
 pub mod audit;
 pub mod error;
 pub mod input;
+pub mod interventions;
 pub mod mail;
+pub mod notes;
 pub mod overview;
 pub mod people;
 pub mod predictions;
 pub mod scores;
 pub mod scoring;
 pub mod sessions;
+pub mod timeline;
 pub mod tutors;
 
 // Storage

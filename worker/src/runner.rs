@@ -18,7 +18,8 @@ use crate::{
     alerts::AlertsConfig,
     clock::SharedClock,
     db,
-    events::SharedBus,
+    events::{Event, SharedBus},
+    interventions::{self, outcome::MeasureOutcome},
     jobs::{self, Queue, RecomputeTutor, RetryPolicy},
     mail::{
         MailService, digest,
@@ -217,9 +218,9 @@ impl Worker {
                     }
                 }
                 JobKind::MeasureOutcome => {
-                    // Handled by the areas that add them; an older worker leaves them to retry.
-                    self.record_failure(&job, "this worker does not run this kind of job", &mut outcome)
-                        .await?
+                    if let Err(e) = self.measure_outcome(&job).await {
+                        self.record_failure(&job, &e.to_string(), &mut outcome).await?;
+                    }
                 }
             }
         }
@@ -358,6 +359,28 @@ impl Worker {
         outcome.failed += 1;
         let status = jobs::fail(&self.db, job, error, &self.retry_policy(), self.clock.now()).await?;
         tracing::warn!(job = job.id, kind = ?job.kind, ?status, error, "job failed");
+        Ok(())
+    }
+
+    /// Measures an intervention's outcome (its follow-up), completing the job in the same
+    /// transaction, and publishes the change.
+    async fn measure_outcome(&self, job: &job::Model) -> Result<(), DbErr> {
+        let payload: MeasureOutcome = serde_json::from_value(job.payload.clone())
+            .map_err(|e| DbErr::Custom(format!("malformed payload: {e}")))?;
+        let now = self.clock.now();
+        let measured = interventions::outcome::measure(
+            &self.db,
+            payload.intervention_id,
+            (&[job.id], &self.id),
+            &self.scoring,
+            now,
+        )
+        .await?;
+        if let Some(change) = measured
+            && let Err(e) = self.bus.publish(Event::InterventionChanged(change)).await
+        {
+            tracing::warn!(error = %e, "could not publish interventionChanged");
+        }
         Ok(())
     }
 

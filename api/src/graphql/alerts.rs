@@ -165,6 +165,28 @@ impl Alert {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// The interventions planned for it.
+    async fn interventions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::interventions::Intervention>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let filter = worker::interventions::read::InterventionFilter {
+            alert_id: Some(self.0.id),
+            ..Default::default()
+        };
+        let sort = worker::interventions::read::InterventionSort::CreatedAt;
+        let request = PageRequest::new(50, None, sort.name(), false).map_err(ApiError::from)?;
+        let (page, _) =
+            worker::interventions::read::list(&state.db, &filter, sort, &request, state.clock.now())
+                .await
+                .map_err(ApiError::from)?;
+        Ok(page
+            .rows
+            .into_iter()
+            .map(|(i, _)| super::interventions::Intervention(i))
+            .collect())
+    }
     /// Every transition and action, oldest first, with who did it.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<AuditEvent>> {
         let state = ctx.data_unchecked::<AppState>();
@@ -201,7 +223,7 @@ pub struct AlertFilterInput {
 }
 
 impl AlertFilterInput {
-    fn into_filter(self, caller: &Caller) -> ApiResult<AlertFilter> {
+    pub(crate) fn into_filter(self, caller: &Caller) -> ApiResult<AlertFilter> {
         let assignee = match (self.mine, &self.assignee) {
             (true, Some(_)) => {
                 return Err(ApiError::input(
@@ -267,6 +289,15 @@ impl Default for AlertSortInput {
     }
 }
 
+/// The core's order for a sort field.
+pub(crate) fn sort_of(field: AlertSortField) -> AlertSort {
+    match field {
+        AlertSortField::Severity => AlertSort::Severity,
+        AlertSortField::OpenedAt => AlertSort::OpenedAt,
+        AlertSortField::AckDue => AlertSort::AckDue,
+    }
+}
+
 /// A page of alerts.
 #[derive(SimpleObject, Debug)]
 pub struct AlertConnection {
@@ -311,11 +342,7 @@ impl AlertQuery {
         let first = page_size(first, 20, state.config.limits.max_page_size).map_err(ApiError::from)?;
         let filter = filter.unwrap_or_default().into_filter(caller_of(ctx))?;
         let sort = sort.unwrap_or_default();
-        let sort_key = match sort.field {
-            AlertSortField::Severity => AlertSort::Severity,
-            AlertSortField::OpenedAt => AlertSort::OpenedAt,
-            AlertSortField::AckDue => AlertSort::AckDue,
-        };
+        let sort_key = sort_of(sort.field);
         let request = PageRequest::new(
             first,
             after.as_deref(),

@@ -210,3 +210,62 @@ pub enum ActorKind {
     /// tutorscore itself.
     System,
 }
+
+/// Where an intervention is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::InterventionStatus")]
+pub enum InterventionStatus {
+    /// To be done by its due date (overdue after it).
+    Planned,
+    /// Done; its outcome is measured `FOLLOW_UP_DAYS` later.
+    Done,
+    /// Not going to happen.
+    Cancelled,
+}
+
+/// What a follow-up measured, or what an owner judged.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::OutcomeVerdict")]
+pub enum OutcomeVerdict {
+    /// The rate fell, beyond what chance explains (the whole 95% interval of the change is
+    /// below zero).
+    Improved,
+    /// No change beyond what chance explains.
+    NoChange,
+    /// The rate rose, beyond what chance explains.
+    Worse,
+    /// Too few sessions before or after to judge (measured only).
+    NotEnoughData,
+    /// No sessions at all after the intervention (measured only).
+    Churned,
+}
+
+/// How to sort interventions.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum InterventionSortField {
+    /// By due date (what to do next first).
+    #[default]
+    DueAt,
+    /// By when it was planned.
+    CreatedAt,
+}
+
+/// What a timeline item is about.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "worker::timeline::ItemKind")]
+pub enum TimelineKind {
+    /// The tutor's risk level changed.
+    RiskChange,
+    /// An alert opened or changed.
+    Alert,
+    /// An intervention was planned, done or cancelled.
+    Intervention,
+    /// An intervention's outcome was measured or assessed.
+    Outcome,
+    /// A note was added or changed.
+    Note,
+    /// An email about the tutor was sent.
+    Email,
+    /// Anything else recorded about the tutor.
+    Other,
+}

@@ -2,7 +2,7 @@
 //! take the state, call the core's services and map the result to GraphQL types.
 //!
 //! Layout: [`tutors`], [`sessions`], [`scores`], [`overview`], [`alerts`], [`people`],
-//! [`predictions`],
+//! [`predictions`], [`interventions`], [`timeline`] (with notes),
 //! [`email`], [`admin`] — the
 //! areas, merged into the query, mutation and subscription roots here; [`connection`] builds
 //! every list's edges and page info; [`live`] the event stream under every subscription;
@@ -15,6 +15,7 @@ pub mod connection;
 pub mod email;
 pub mod enums;
 pub mod ids;
+pub mod interventions;
 pub mod limits;
 pub mod live;
 pub mod loaders;
@@ -23,6 +24,7 @@ pub mod people;
 pub mod predictions;
 pub mod scores;
 pub mod sessions;
+pub mod timeline;
 pub mod tutors;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder, dataloader::DataLoader};
@@ -41,6 +43,7 @@ pub struct Query(
     alerts::AlertQuery,
     people::PeopleQuery,
     predictions::PredictionQuery,
+    interventions::InterventionQuery,
 );
 
 /// Every mutation.
@@ -52,6 +55,8 @@ pub struct Mutation(
     email::EmailMutation,
     alerts::AlertMutation,
     people::PeopleMutation,
+    interventions::InterventionMutation,
+    timeline::NoteMutation,
 );
 
 /// Every subscription.
@@ -61,6 +66,8 @@ pub struct Subscription(
     scores::ScoreSubscription,
     sessions::SessionSubscription,
     alerts::AlertSubscription,
+    interventions::InterventionSubscription,
+    timeline::TimelineSubscription,
 );
 
 /// The tutorscore schema.

@@ -195,6 +195,43 @@ impl Tutor {
         Ok(page.rows.into_iter().map(|(a, _)| Alert(a)).collect())
     }
 
+    /// Everything that happened to this tutor, newest first: risk changes, alerts and their
+    /// transitions, interventions and their outcomes, notes, emails sent.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<super::timeline::TimelineConnection> {
+        super::timeline::timeline_of(ctx, self.model.id, first, after).await
+    }
+
+    /// Notes on this tutor, pinned first, then newest first.
+    #[graphql(complexity = "first.clamp(1, 100) as usize * child_complexity")]
+    async fn notes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+    ) -> async_graphql::Result<Vec<super::timeline::Note>> {
+        super::timeline::notes_of(ctx, self.model.id, first).await
+    }
+
+    /// This tutor's interventions, by due date.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn interventions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<super::interventions::InterventionConnection> {
+        let filter = worker::interventions::read::InterventionFilter {
+            tutor_id: Some(self.model.id),
+            ..Default::default()
+        };
+        super::interventions::load(ctx, filter, Default::default(), first, after).await
+    }
+
     /// This tutor's sessions, newest first.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn sessions(
@@ -248,7 +285,7 @@ pub struct TutorEdge {
     pub node: Tutor,
 }
 
-fn sort_of(field: TutorSortField) -> TutorSort {
+pub(crate) fn sort_of(field: TutorSortField) -> TutorSort {
     match field {
         TutorSortField::QualityScore => TutorSort::QualityScore,
         TutorSortField::RiskLevel => TutorSort::RiskLevel,
@@ -263,7 +300,7 @@ fn sort_of(field: TutorSortField) -> TutorSort {
 }
 
 impl TutorFilterInput {
-    fn into_filter(self, search: Option<String>) -> ApiResult<TutorFilter> {
+    pub(crate) fn into_filter(self, search: Option<String>) -> ApiResult<TutorFilter> {
         if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
             return Err(ApiError::input("search", "must be at most 200 characters"));
         }

@@ -6,6 +6,7 @@ mod email;
 mod faults;
 mod health;
 mod helpers;
+mod interventions;
 mod pages;
 mod people;
 mod predictions;

@@ -18,13 +18,13 @@ use worker::{
 
 use crate::helpers::{TestApp, WsClient, spawn_app_with};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 const ALERTS: &str =
     "{ alerts { totalCount edges { node { id version status severity flag assignee { email } } } } }";
 
 /// A server whose tutor `flagged` has one open alert (ten of thirty sessions rescheduled by
 /// the tutor), then the given people; with `keys`, also those API keys.
-async fn app_with_an_alert(keys: &str, people: &[(&str, UserRole)]) -> TestApp {
+pub(crate) async fn app_with_an_alert(keys: &str, people: &[(&str, UserRole)]) -> TestApp {
     let keys = keys.to_owned();
     let app = spawn_app_with(move |c| c.api_keys = keys.as_str().into()).await;
     let admin_key = (!app.state.keys.is_empty()).then_some("admin-key");
@@ -71,7 +71,7 @@ async fn app_with_an_alert(keys: &str, people: &[(&str, UserRole)]) -> TestApp {
     app
 }
 
-async fn add_person(app: &TestApp, email: &str, role: UserRole) {
+pub(crate) async fn add_person(app: &TestApp, email: &str, role: UserRole) {
     let new = NewUser {
         email: email.into(),
         name: email.split('@').next().unwrap().into(),
@@ -120,7 +120,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> SignedIn {
 }
 
 /// The `name=value` part of a sign-in's cookie.
-async fn cookie_of(app: &TestApp, email: &str) -> String {
+pub(crate) async fn cookie_of(app: &TestApp, email: &str) -> String {
     let signed_in = sign_in(app, email, PASSWORD).await;
     assert_eq!(signed_in.status, 200, "{}", signed_in.body);
     signed_in
@@ -132,7 +132,7 @@ async fn cookie_of(app: &TestApp, email: &str) -> String {
         .to_owned()
 }
 
-async fn graphql_with(app: &TestApp, cookie: &str, query: &str, variables: Value) -> (u16, Value) {
+pub(crate) async fn graphql_with(app: &TestApp, cookie: &str, query: &str, variables: Value) -> (u16, Value) {
     let response = app
         .client
         .post(format!("{}/graphql", app.address))
@@ -147,7 +147,7 @@ async fn graphql_with(app: &TestApp, cookie: &str, query: &str, variables: Value
     )
 }
 
-fn code(body: &Value) -> Option<&str> {
+pub(crate) fn code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
 }
 
@@ -357,7 +357,7 @@ async fn the_role_matrix_holds_over_http_for_people_and_keys() {
     assert_eq!((status, code(&body)), (401, Some("UNAUTHENTICATED")));
 }
 
-async fn ws_with_cookie(app: &TestApp, cookie: Option<&str>) -> WsClient {
+pub(crate) async fn ws_with_cookie(app: &TestApp, cookie: Option<&str>) -> WsClient {
     let mut request = app.ws_url().into_client_request().unwrap();
     request.headers_mut().insert(
         "Sec-WebSocket-Protocol",

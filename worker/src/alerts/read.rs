@@ -157,6 +157,14 @@ pub async fn by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<alert:
     Alert::find_by_id(id).one(db).await
 }
 
+/// Alerts by id.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<alert::Model>, DbErr> {
+    Alert::find().filter(alert::Column::Id.is_in(ids)).all(db).await
+}
+
 /// An alert's history: its audit entries, oldest first.
 pub async fn history<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Vec<audit_event::Model>, DbErr> {
     crate::audit::of_subject(db, "alert", &id.to_string()).await

@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{AlertResolution, AlertStatus, UserRole, prelude::*};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::{AlertChange, Transition, lifecycle, sync::state};
@@ -78,12 +80,34 @@ pub async fn act(
 ) -> DomainResult<AlertChange> {
     let note = check(action, now)?;
     let txn = db::begin_write(conn).await?;
+    let change = act_in(&txn, actor, id, Some(version), action, note, now).await?;
+    txn.commit().await?;
+    if let Err(e) = bus.publish(Event::AlertChanged(change.clone())).await {
+        tracing::warn!(error = %e, "could not publish alertChanged");
+    }
+    Ok(change)
+}
+
+/// Does `action` to the alert `id` inside the caller's transaction (which publishes the
+/// change after its commit): checks `version` when given (an intervention resolving its
+/// alerts acts on them as they are), the transition, and records the audit entry.
+pub(crate) async fn act_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    id: Uuid,
+    version: Option<i64>,
+    action: &Action,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> DomainResult<AlertChange> {
     let current = Alert::find_by_id(id)
         .lock_exclusive()
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| DomainError::NotFound(format!("no alert with id {id}")))?;
-    if current.version != version {
+    if let Some(version) = version
+        && current.version != version
+    {
         return Err(DomainError::Conflict(format!(
             "the alert changed since version {version} (now version {}, {}): reload it and try again",
             current.version,
@@ -102,7 +126,7 @@ pub async fn act(
         }
         Action::Assign(assignee) => {
             if let Some(user_id) = assignee {
-                let user = people::read::by_id(&txn, *user_id).await?;
+                let user = people::read::by_id(txn, *user_id).await?;
                 if !user.is_some_and(|u| u.active && u.role >= UserRole::Coach) {
                     return Err(DomainError::invalid(
                         "assigneeId",
@@ -115,7 +139,7 @@ pub async fn act(
         Action::Snooze { until } => {
             row.snoozed_until = Set(Some(*until));
             // The tutor's recompute at that time wakes the alert if the flag is still there.
-            jobs::enqueue_recompute_at(&txn, current.tutor_id, *until, now).await?;
+            jobs::enqueue_recompute_at(txn, current.tutor_id, *until, now).await?;
         }
         Action::Resolve { resolution, .. } => {
             row.resolution = Set(Some(*resolution));
@@ -125,9 +149,9 @@ pub async fn act(
     }
     row.version = Set(current.version + 1);
     row.updated_at = Set(now);
-    let after = row.update(&txn).await?;
+    let after = row.update(txn).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Entry {
             action: transition.action(),
@@ -141,15 +165,10 @@ pub async fn act(
         now,
     )
     .await?;
-    txn.commit().await?;
-    let change = AlertChange {
+    Ok(AlertChange {
         alert: after,
         action: transition.action().into(),
-    };
-    if let Err(e) = bus.publish(Event::AlertChanged(change.clone())).await {
-        tracing::warn!(error = %e, "could not publish alertChanged");
-    }
-    Ok(change)
+    })
 }
 
 /// Does `action` to each alert (at most [`MAX_BULK`]), each on its own: one failing (stale,

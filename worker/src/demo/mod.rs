@@ -8,6 +8,7 @@
 //! enqueued in the same transaction so the worker scores everything afterwards.
 
 mod history;
+mod interventions;
 mod people;
 mod profile;
 mod store;

@@ -2,7 +2,7 @@
 //! one-time passwords, printed once), every tutor scored at once so that its alerts exist,
 //! and a history of triage on them through the same actions a coach takes (audited): some
 //! acknowledged and assigned, one snoozed, one resolved as actioned and one as a false alarm,
-//! a few left open past their acknowledge-by time.
+//! a few left open past their acknowledge-by time; then the demo's interventions.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{AlertResolution, AlertStatus, UserRole, alert, audit_event, prelude::*};
@@ -150,5 +150,6 @@ pub async fn create(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<D
             .exec(db)
             .await?;
     }
+    super::interventions::create(db, &models[1], &models[2], now).await?;
     Ok(users)
 }

@@ -32,6 +32,10 @@ const ROWS_PER_INSERT: usize = 2_000;
 /// Deletes every row the generator (or ingestion) could have written, children first.
 pub async fn clear<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     AuditEvent::delete_many().exec(db).await?;
+    InterventionOutcome::delete_many().exec(db).await?;
+    InterventionAlert::delete_many().exec(db).await?;
+    Intervention::delete_many().exec(db).await?;
+    TutorNote::delete_many().exec(db).await?;
     Alert::delete_many().exec(db).await?;
     SignIn::delete_many().exec(db).await?;
     User::delete_many().exec(db).await?;

@@ -10,7 +10,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, Pagin
 
 use super::{
     MailConfig,
-    render::{self, AlertQueue, DigestAlert, DigestTutor, DigestView, FlagCount, RiskCounts},
+    render::{
+        self, AlertQueue, DigestAlert, DigestIntervention, DigestTutor, DigestView, FlagCount,
+        InterventionQueue, RiskCounts,
+    },
     reports,
 };
 use crate::{jobs, scoring::ScoreReport};
@@ -97,6 +100,7 @@ pub async fn build<C: ConnectionTrait>(
         .await?;
     Ok(DigestView {
         alert_queues: alert_queues(db, config, now).await?,
+        intervention_queues: intervention_queues(db, config, now).await?,
         date: now
             .with_timezone(&config.digest_timezone)
             .format("%Y-%m-%d")
@@ -180,5 +184,48 @@ async fn alert_queues<C: ConnectionTrait>(
     Ok(queues
         .into_iter()
         .map(|((_, assignee), alerts)| AlertQueue { assignee, alerts })
+        .collect())
+}
+
+/// Each owner's overdue interventions and follow-ups due in the coming week, owners by name.
+async fn intervention_queues<C: ConnectionTrait>(
+    db: &C,
+    config: &MailConfig,
+    now: DateTime<Utc>,
+) -> Result<Vec<InterventionQueue>, DbErr> {
+    let rows = crate::interventions::read::for_digest(db, now).await?;
+    let owners: BTreeMap<uuid::Uuid, String> =
+        crate::people::read::by_ids(db, rows.iter().map(|(i, _)| i.owner_id))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+    let mut queues: BTreeMap<String, Vec<DigestIntervention>> = BTreeMap::new();
+    for (intervention, tutor) in rows {
+        let overdue = crate::interventions::is_overdue(&intervention, now);
+        let date = if overdue {
+            intervention.due_at
+        } else {
+            intervention.follow_up_at.unwrap_or(intervention.due_at)
+        };
+        let owner = owners
+            .get(&intervention.owner_id)
+            .cloned()
+            .unwrap_or_else(|| "Former owner".into());
+        queues.entry(owner).or_default().push(DigestIntervention {
+            tutor: tutor.map_or_else(|| "a tutor".into(), |t| t.name),
+            title: crate::interventions::type_label(&intervention.kind),
+            overdue,
+            date: date.format("%Y-%m-%d").to_string(),
+            url: format!(
+                "{}/tutors/{}",
+                config.public_url.trim_end_matches('/'),
+                intervention.tutor_id
+            ),
+        });
+    }
+    Ok(queues
+        .into_iter()
+        .map(|(owner, interventions)| InterventionQueue { owner, interventions })
         .collect())
 }

@@ -386,6 +386,8 @@ pub struct DigestView {
     pub date: String,
     /// Alerts that need someone: overdue or unassigned, per assignee (unassigned first).
     pub alert_queues: Vec<AlertQueue>,
+    /// Interventions that need their owner: overdue ones and follow-ups due this week.
+    pub intervention_queues: Vec<InterventionQueue>,
     pub new_high: Vec<DigestTutor>,
     pub recovered: Vec<DigestTutor>,
     pub common_flags: Vec<FlagCount>,
@@ -411,6 +413,26 @@ pub struct DigestAlert {
     pub title: &'static str,
     pub severity: &'static str,
     pub overdue: bool,
+    pub url: String,
+}
+
+/// One owner's interventions in the digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterventionQueue {
+    pub owner: String,
+    pub interventions: Vec<DigestIntervention>,
+}
+
+/// An intervention line in the digest.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestIntervention {
+    pub tutor: String,
+    /// The type in words.
+    pub title: String,
+    /// Planned and past its due date (otherwise: its follow-up is due this week).
+    pub overdue: bool,
+    /// The due date, or the follow-up's date (YYYY-MM-DD).
+    pub date: String,
     pub url: String,
 }
 

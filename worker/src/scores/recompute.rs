@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     alerts::{self, AlertChange, AlertsConfig},
+    audit::{self, Actor, Entry},
     clock::Clock,
     db,
     events::{Event, RiskLevelChanged, ScoreUpdated},
@@ -127,6 +128,30 @@ pub async fn recompute_tutor(
     .await?;
     if changed {
         append_history(&txn, tutor_id, &report, version).await?;
+    }
+    // A risk change goes on the tutor's timeline (a first score only when not low).
+    if previous_risk != Some(report.risk_level)
+        && (previous_risk.is_some() || report.risk_level != RiskLevel::Low)
+    {
+        let word = crate::timeline::risk_word;
+        audit::record(
+            &txn,
+            &Actor::system(),
+            Entry {
+                action: "tutor.risk_changed",
+                subject_type: "tutor",
+                subject_id: Some(tutor_id.to_string()),
+                tutor_id: Some(tutor_id),
+                before: previous_risk.map(|r| serde_json::json!({ "risk_level": word(r) })),
+                after: Some(serde_json::json!({
+                    "risk_level": word(report.risk_level),
+                    "flags": report.flags.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+                })),
+                note: None,
+            },
+            now,
+        )
+        .await?;
     }
     let mut alerts =
         alerts::sync::after_recompute(&txn, &tutor, &report, effects.alerts, effects.mail, now).await?;

@@ -53,6 +53,23 @@ impl FlagCode {
             FlagCode::PoorFirstSessions => "poor_first_sessions",
         }
     }
+
+    /// What the rule counts, in the plural (`reschedules`, `no-shows`, ...).
+    pub fn events_noun(self) -> &'static str {
+        match self {
+            FlagCode::RescheduleRate => "reschedules",
+            FlagCode::NoShowRate => "no-shows",
+            FlagCode::LateStartRate => "late starts",
+            FlagCode::EarlyEndRate => "early ends",
+            FlagCode::PoorFirstSessions => "poor first sessions",
+        }
+    }
+
+    /// The events this rule counts in a window and out of how many (its rate's parts).
+    pub fn observed(self, w: &WindowMetrics) -> (u32, u32) {
+        let o = observe(self, w);
+        (o.count, o.out_of)
+    }
 }
 
 /// How serious a flag is.

@@ -144,6 +144,24 @@ pub async fn facts<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|(s, r)| fact(s, r)).collect())
 }
 
+/// The facts about a tutor's sessions scheduled in `(from, until]` (an intervention's
+/// before and after periods).
+pub async fn facts_between<C: ConnectionTrait>(
+    db: &C,
+    tutor_id: Uuid,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<SessionFact>, DbErr> {
+    let rows = Session::find()
+        .filter(session::Column::TutorId.eq(tutor_id))
+        .filter(session::Column::ScheduledStart.gt(from))
+        .filter(session::Column::ScheduledStart.lte(until))
+        .find_also_related(Reschedule)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(s, r)| fact(s, r)).collect())
+}
+
 /// What scoring reads of a stored session and its reschedule.
 pub fn fact(s: session::Model, r: Option<reschedule::Model>) -> SessionFact {
     SessionFact {

@@ -560,6 +560,25 @@ fn rendered_text_parts_match_their_snapshots() {
                 url: "https://scores.example/alerts/0199f466-c580-7776-b2f2-000000000001".into(),
             }],
         }],
+        intervention_queues: vec![render::InterventionQueue {
+            owner: "Ben Coach".into(),
+            interventions: vec![
+                render::DigestIntervention {
+                    tutor: tutor.name.clone(),
+                    title: "Coaching call".into(),
+                    overdue: true,
+                    date: "2026-10-30".into(),
+                    url: view.url.clone(),
+                },
+                render::DigestIntervention {
+                    tutor: tutor.name.clone(),
+                    title: "Schedule review".into(),
+                    overdue: false,
+                    date: "2026-11-05".into(),
+                    url: view.url.clone(),
+                },
+            ],
+        }],
         new_high: vec![render::DigestTutor {
             name: tutor.name.clone(),
             external_id: tutor.external_id.clone(),

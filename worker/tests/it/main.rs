@@ -4,6 +4,7 @@
 mod alerts;
 mod demo_data;
 mod helpers;
+mod interventions;
 mod mail;
 mod predictions;
 mod schema;
