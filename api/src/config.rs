@@ -129,7 +129,7 @@ pub struct LimitsConfig {
     #[arg(long, env = "WS_KEEPALIVE_SECONDS", default_value_t = 15)]
     pub ws_keepalive_seconds: u64,
     /// WebSockets one client address may hold before they send `connection_init`.
-    #[arg(long, env = "WS_MAX_PENDING_PER_ADDRESS", default_value_t = 10)]
+    #[arg(long, env = "WS_MAX_PENDING_PER_ADDRESS", default_value_t = 64)]
     pub ws_max_pending_per_address: usize,
     /// Seconds a client has to send a request's headers.
     #[arg(long, env = "HTTP_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
@@ -139,7 +139,7 @@ pub struct LimitsConfig {
     #[arg(long, env = "HTTP_IDLE_TIMEOUT_SECONDS", default_value_t = 60)]
     pub http_idle_timeout_seconds: u64,
     /// Most open connections (HTTP and WebSocket); more are closed as they arrive.
-    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024)]
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
     /// Failed authentications (wrong API key) allowed per client address per minute; then
     /// 429 until the minute passes.
