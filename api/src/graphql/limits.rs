@@ -1,6 +1,7 @@
 //! Protections the schema builder does not offer itself: value nesting checked before the
 //! parser runs ([`super::nesting`]), an alias limit (against alias bombs), a limit on the
-//! selections of a document (against repeating a costly field thousands of times), the types of
+//! selections of a document and the merging of repeated ones (against repeating a costly field
+//! thousands of times), the types of
 //! `@include`/`@skip` arguments, a clear error for introspection when it is switched off
 //! (async-graphql would answer null), the introspection rule, error codes for errors raised
 //! before any resolver runs, and a marker that tells such request errors from errors raised
@@ -12,9 +13,12 @@ use std::sync::{
 };
 
 use async_graphql::{
-    ErrorExtensionValues, Response, ServerError, ServerResult, Value, Variables,
+    ErrorExtensionValues, Positioned, Response, ServerError, ServerResult, Value, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
-    parser::types::{BaseType, Directive, ExecutableDocument, OperationType, Selection, SelectionSet},
+    parser::types::{
+        BaseType, Directive, DocumentOperations, ExecutableDocument, Field, OperationType, Selection,
+        SelectionSet,
+    },
 };
 
 use super::nesting;
@@ -108,6 +112,77 @@ pub fn selections_in(document: &ExecutableDocument) -> usize {
         .map(|f| count_selections(&f.node.selection_set.node))
         .sum();
     in_operations + in_fragments
+}
+
+fn same_directives(a: &[Positioned<Directive>], b: &[Positioned<Directive>]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.node.name == y.node.name && x.node.arguments == y.node.arguments)
+}
+
+fn same_field(a: &Field, b: &Field) -> bool {
+    let key = |f: &Field| f.alias.as_ref().map_or(f.name.node.clone(), |a| a.node.clone());
+    key(a) == key(b)
+        && a.name == b.name
+        && a.arguments == b.arguments
+        && same_directives(&a.directives, &b.directives)
+}
+
+/// Merges repeated selections of a selection set (and of those under it), as the spec's field
+/// collection does: fields with the same response key, name, arguments and directives become
+/// one field holding all their sub-selections, and a fragment spread repeated with the same
+/// directives is kept once. async-graphql would run the resolver once per repetition and
+/// merge the results; after this, repetition costs what it returns.
+pub fn merge_repeated(set: &mut SelectionSet) {
+    let mut kept: Vec<Positioned<Selection>> = Vec::with_capacity(set.items.len());
+    for item in set.items.drain(..) {
+        let earlier = kept.iter().position(|k| match (&k.node, &item.node) {
+            (Selection::Field(a), Selection::Field(b)) => same_field(&a.node, &b.node),
+            (Selection::FragmentSpread(a), Selection::FragmentSpread(b)) => {
+                a.node.fragment_name == b.node.fragment_name
+                    && same_directives(&a.node.directives, &b.node.directives)
+            }
+            _ => false,
+        });
+        match (earlier, item.node) {
+            (Some(i), Selection::Field(field)) => {
+                if let Selection::Field(first) = &mut kept[i].node {
+                    first
+                        .node
+                        .selection_set
+                        .node
+                        .items
+                        .extend(field.node.selection_set.node.items);
+                }
+            }
+            (Some(_), _) => {} // the same spread again: collected once
+            (None, node) => kept.push(Positioned::new(node, item.pos)),
+        }
+    }
+    for item in &mut kept {
+        match &mut item.node {
+            Selection::Field(f) => merge_repeated(&mut f.node.selection_set.node),
+            Selection::InlineFragment(f) => merge_repeated(&mut f.node.selection_set.node),
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+    set.items = kept;
+}
+
+/// [`merge_repeated`] on every operation and fragment of a document.
+pub fn merge_document(document: &mut ExecutableDocument) {
+    match &mut document.operations {
+        DocumentOperations::Single(op) => merge_repeated(&mut op.node.selection_set.node),
+        DocumentOperations::Multiple(ops) => {
+            for op in ops.values_mut() {
+                merge_repeated(&mut op.node.selection_set.node);
+            }
+        }
+    }
+    for fragment in document.fragments.values_mut() {
+        merge_repeated(&mut fragment.node.selection_set.node);
+    }
 }
 
 /// Whether every operation of a document is a query asking only for `__schema`, `__type`
@@ -220,7 +295,7 @@ impl Extension for DocumentLimits {
         // Every transport checks this before it parses anything itself; here again so that no
         // way into the schema can skip it.
         self.check_nesting(query, variables)?;
-        let document = next.run(ctx, query, variables).await?;
+        let mut document = next.run(ctx, query, variables).await?;
         let selections = selections_in(&document);
         if selections > self.max_fields {
             let message = format!(
@@ -232,6 +307,7 @@ impl Extension for DocumentLimits {
         if let Some(message) = mistyped_directive(&document) {
             return Err(rejection(message, "GRAPHQL_VALIDATION_FAILED"));
         }
+        merge_document(&mut document);
         let aliases = aliases_in(&document);
         if aliases > self.max_aliases {
             let message = format!(

@@ -573,3 +573,46 @@ async fn an_oversized_websocket_message_closes_with_1009() {
     assert_eq!(close, Some(1009));
     sending.abort();
 }
+
+/// SQL statements the application runs for `query`.
+async fn statements_for(app: &TestApp, query: &str) -> u64 {
+    let before = app.state.metrics.sql_statements();
+    let (status, body) = post(app, &json!({ "query": query })).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+    app.state.metrics.sql_statements() - before
+}
+
+#[tokio::test]
+async fn repeated_fields_are_merged_so_repetition_costs_what_it_returns() {
+    let app = spawn_app_with(|c| c.run_worker = false).await;
+    app.tutor("merge-1", "Merge").await;
+    let once = statements_for(&app, "{ overview { tutors } }").await;
+    assert!(once > 0);
+    let repeated = format!("{{ {} }}", "overview { tutors lowRisk } ".repeat(300));
+    assert_eq!(
+        statements_for(&app, &repeated).await,
+        once,
+        "one resolver run for 300 repeats"
+    );
+    let spreads = format!(
+        "{{ {} }} fragment F on Query {{ overview {{ tutors }} }}",
+        "...F ".repeat(300)
+    );
+    assert_eq!(
+        statements_for(&app, &spreads).await,
+        once,
+        "a fragment spread is collected once"
+    );
+    // The sub-selections of the repeats are kept together.
+    let (_, body) = post(
+        &app,
+        &json!({ "query": "{ overview { tutors } overview { highRisk } }" }),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["overview"],
+        json!({ "tutors": 1, "highRisk": 0 }),
+        "{body}"
+    );
+}
