@@ -192,7 +192,7 @@ code = rust_defaults()
 code_extra = {"RUST_LOG", "HOSTNAME"}   # read by tracing-subscriber / the worker id, not by clap
 # Deliberately different from the code's defaults in compose (the topology's own values).
 compose_specific = {"SMTP_URL", "PUBLIC_URL", "DEMO_DATA", "RUN_WORKER", "LISTEN_ADDR",
-                    "DATABASE_URL", "REDIS_URL", "API_KEYS", "DASHBOARD_DIR"}
+                    "DATABASE_URL", "REDIS_URL", "API_KEYS", "DASHBOARD_DIR", "TRUSTED_PROXIES"}
 
 def same(a, b):
     try:

@@ -113,7 +113,14 @@ pub enum KeyConfigError {
     Malformed(usize),
     #[error("API_KEYS entry {0}: unknown role {1:?} (viewer, ingest or admin)")]
     UnknownRole(usize, String),
+    #[error(
+        "API_KEYS entry {0}: the key is {1} characters; keys need at least {MIN_KEY_CHARS} (e.g. `openssl rand -hex 32`)"
+    )]
+    TooShort(usize, usize),
 }
+
+/// Shortest API key accepted in `API_KEYS`: a shorter one could be guessed.
+pub const MIN_KEY_CHARS: usize = 16;
 
 /// The configured keys, as hashes.
 #[derive(Clone, Default)]
@@ -152,8 +159,11 @@ impl ApiKeys {
             };
             let digest = match secret.strip_prefix("sha256:") {
                 Some(hex) => parse_hex(hex).ok_or(KeyConfigError::Malformed(index + 1))?,
-                None if !secret.is_empty() => hash(secret),
-                None => return Err(KeyConfigError::Malformed(index + 1)),
+                None if secret.is_empty() => return Err(KeyConfigError::Malformed(index + 1)),
+                None if secret.chars().count() < MIN_KEY_CHARS => {
+                    return Err(KeyConfigError::TooShort(index + 1, secret.chars().count()));
+                }
+                None => hash(secret),
             };
             entries.push((role, digest));
         }
@@ -231,11 +241,11 @@ mod tests {
     fn keys_parse_plain_and_hashed_and_match_only_themselves() {
         let hashed: String = hash("s3cret-admin").iter().map(|b| format!("{b:02x}")).collect();
         let keys = ApiKeys::parse(&format!(
-            "viewer:view-key, ingest:ingest-key, admin:sha256:{hashed}"
+            "viewer:view-key-0123456789, ingest:ingest-key-0123456789, admin:sha256:{hashed}"
         ))
         .unwrap();
         assert_eq!(
-            keys.authenticate(Some("view-key")).unwrap(),
+            keys.authenticate(Some("view-key-0123456789")).unwrap(),
             Caller::Key {
                 role: Role::Viewer,
                 key_index: 0
@@ -268,6 +278,9 @@ mod tests {
             ApiKeys::parse("viewer:sha256:abc"),
             Err(KeyConfigError::Malformed(1))
         ));
+        let short = ApiKeys::parse("viewer:viewer-key").unwrap_err();
+        assert!(matches!(short, KeyConfigError::TooShort(1, 10)));
+        assert!(short.to_string().contains("at least 16"), "{short}");
     }
 
     #[test]

@@ -98,6 +98,13 @@ pub struct LimitsConfig {
     /// Most aliases allowed in one document.
     #[arg(long, env = "MAX_QUERY_ALIASES", default_value_t = 30)]
     pub max_aliases: usize,
+    /// Most field selections (and fragment spreads) in one document.
+    #[arg(long, env = "MAX_QUERY_FIELDS", default_value_t = 1000)]
+    pub max_fields: usize,
+    /// Deepest allowed nesting of list and object values (arguments, variable defaults,
+    /// directive arguments, variables), checked before the document is parsed.
+    #[arg(long, env = "MAX_VALUE_DEPTH", default_value_t = 32)]
+    pub max_value_depth: usize,
     /// Largest page (`first`) a list returns.
     #[arg(long, env = "MAX_PAGE_SIZE", default_value_t = 100)]
     pub max_page_size: u64,
@@ -125,6 +132,28 @@ pub struct LimitsConfig {
     /// Seconds between keep-alive pings on WebSocket connections.
     #[arg(long, env = "WS_KEEPALIVE_SECONDS", default_value_t = 15)]
     pub ws_keepalive_seconds: u64,
+    /// WebSockets one client address may hold before they send `connection_init`.
+    #[arg(long, env = "WS_MAX_PENDING_PER_ADDRESS", default_value_t = 64)]
+    pub ws_max_pending_per_address: usize,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "HTTP_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub http_header_timeout_seconds: u64,
+    /// Seconds a connection may pass with no byte read or written (a slow body, an idle
+    /// keep-alive) before it is closed; must exceed `QUERY_TIMEOUT_SECONDS`.
+    #[arg(long, env = "HTTP_IDLE_TIMEOUT_SECONDS", default_value_t = 60)]
+    pub http_idle_timeout_seconds: u64,
+    /// Most open connections (HTTP and WebSocket); more are closed as they arrive.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Failed authentications (wrong API key) allowed per client address per minute; then
+    /// 429 until the minute passes.
+    #[arg(long, env = "AUTH_FAILURES_PER_MINUTE", default_value_t = 30)]
+    pub auth_failures_per_minute: u32,
+    /// Comma-separated CIDRs of the proxies in front of the api (e.g. `10.0.0.0/8`): for a
+    /// connection from one of them, the client address is taken from `X-Forwarded-For`.
+    /// Empty: the peer address is the client's.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 impl Default for LimitsConfig {

@@ -13,13 +13,13 @@
 //! UTF-8, a header row; a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
 //! return is prefixed with `'` so that spreadsheets do not run it as a formula.
 
-use std::{collections::HashMap, io, sync::Arc};
+use std::{collections::HashMap, io, net::SocketAddr, sync::Arc};
 
 use async_graphql::{InputType, Value};
 use axum::{
     Router,
     body::{Body, Bytes},
-    extract::{Query, State},
+    extract::{ConnectInfo, Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -124,9 +124,16 @@ fn status_of(e: &ApiError) -> StatusCode {
     }
 }
 
-/// The caller, if they may export (viewer role and up).
-async fn authorise(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let caller = crate::http::caller_of(state, headers).await?;
+/// The caller, if they may export (viewer role and up): authenticated like `/graphql`, wrong
+/// keys throttled per client address alike.
+async fn authorise(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let address = state.trusted_proxies.client_of(peer, headers);
+    let caller = crate::http::caller_of(state, address, headers)
+        .await
+        .map_err(|refused| match refused.retry_after {
+            Some(retry_after_seconds) => ApiError::RateLimited { retry_after_seconds },
+            None => ApiError::Unauthenticated,
+        })?;
     if !caller.allows(Role::Viewer) {
         return Err(ApiError::Forbidden(Role::Viewer.name()));
     }
@@ -243,10 +250,11 @@ const TUTOR_COLUMNS: [&str; 17] = [
 /// `GET /export/tutors.csv?filter=..&search=..&sort=..`: the tutors list.
 async fn tutors_csv(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    try_or_respond!(authorise(&state, &headers).await);
+    try_or_respond!(authorise(&state, peer, &headers).await);
     let filter: TutorFilterInput = try_or_respond!(input(&params, "filter"));
     let sort: TutorSortInput = try_or_respond!(input(&params, "sort"));
     let filter = Arc::new(try_or_respond!(filter.into_filter(params.get("search").cloned())));
@@ -335,10 +343,11 @@ async fn names(
 /// the list).
 async fn alerts_csv(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let caller = try_or_respond!(authorise(&state, &headers).await);
+    let caller = try_or_respond!(authorise(&state, peer, &headers).await);
     let filter: AlertFilterInput = try_or_respond!(input(&params, "filter"));
     let sort: AlertSortInput = try_or_respond!(input(&params, "sort"));
     let filter = Arc::new(try_or_respond!(filter.into_filter(&caller)));
@@ -420,10 +429,11 @@ const INTERVENTION_COLUMNS: [&str; 22] = [
 /// `GET /export/interventions.csv?filter=..&sort=..`: interventions with their outcomes.
 async fn interventions_csv(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let caller = try_or_respond!(authorise(&state, &headers).await);
+    let caller = try_or_respond!(authorise(&state, peer, &headers).await);
     let filter: InterventionFilterInput = try_or_respond!(input(&params, "filter"));
     let sort: InterventionSortInput = try_or_respond!(input(&params, "sort"));
     let filter = Arc::new(try_or_respond!(filter.into_filter(&caller)));
@@ -515,10 +525,11 @@ const SESSION_COLUMNS: [&str; 17] = [
 /// list): sessions newest first.
 async fn sessions_csv(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    try_or_respond!(authorise(&state, &headers).await);
+    try_or_respond!(authorise(&state, peer, &headers).await);
     let mut filter: SessionFilterInput = try_or_respond!(input(&params, "filter"));
     if let Some(tutor) = params.get("tutorId") {
         filter.tutor_id = Some(async_graphql::ID(tutor.clone()));

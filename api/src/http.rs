@@ -9,15 +9,12 @@
 //! does not parse or validate, so nothing executed) is answered without `data`: with 400 under
 //! the GraphQL-over-HTTP media type, with 200 under `application/json`.
 
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
 
-use async_graphql::{
-    Request, Response, ServerError,
-    parser::{parse_query, types::OperationType},
-};
+use async_graphql::{Request, Response, ServerError};
 use axum::{
     body::Bytes,
-    extract::{RawQuery, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
+    extract::{ConnectInfo, RawQuery, State, WebSocketUpgrade, ws::rejection::WebSocketUpgradeRejection},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response as HttpResponse},
 };
@@ -25,12 +22,8 @@ use uuid::Uuid;
 
 use crate::{
     auth::{self, Caller},
-    error::ApiError,
-    graphql::{
-        Endpoint,
-        limits::{Executed, finish_errors},
-    },
-    metrics,
+    execute::{self, Refused},
+    graphql::Endpoint,
     state::AppState,
 };
 
@@ -49,10 +42,10 @@ fn error_response(status: StatusCode, code: &str, message: &str, request_id: &st
     response
 }
 
-/// The caller of an HTTP request: a key in its `Authorization` header (when keys are
-/// configured), else the person its session cookie signs in, else the local admin of an open
-/// server, else nobody.
-pub async fn caller_of(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+/// The caller of an HTTP request from `address`: a key in its `Authorization` header (when
+/// keys are configured), else the person its session cookie signs in, else the local admin of
+/// an open server, else nobody.
+pub async fn caller_of(state: &AppState, address: IpAddr, headers: &HeaderMap) -> Result<Caller, Refused> {
     match headers.get(header::AUTHORIZATION) {
         Some(value) if !state.keys.is_empty() => {
             let presented = value
@@ -60,37 +53,58 @@ pub async fn caller_of(state: &AppState, headers: &HeaderMap) -> Result<Caller, 
                 .ok()
                 .and_then(auth::bearer)
                 .unwrap_or("\0malformed");
-            state.keys.authenticate(Some(presented))
+            execute::authenticate_key(state, address, presented)
         }
-        _ => crate::people::caller_without_key(state, headers).await,
+        _ => crate::people::caller_without_key(state, headers)
+            .await
+            .map_err(|e| execute::unauthenticated(&e)),
     }
 }
 
 /// `GET /graphql`: a WebSocket upgrade, or a query in the query string.
 pub async fn graphql_get(
     State(endpoint): State<Endpoint>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> HttpResponse {
+    let address = endpoint.state.trusted_proxies.client_of(peer, &headers);
     if let Ok(upgrade) = upgrade {
         // A dashboard's WebSocket carries the sign-in cookie; a key may still come in
         // `connection_init`.
         let without_key = crate::people::caller_without_key(&endpoint.state, &headers)
             .await
             .ok();
-        return crate::ws::upgrade(endpoint, upgrade, without_key);
+        return crate::ws::upgrade(endpoint, upgrade, without_key, address);
     }
-    execute_http(endpoint, Method::GET, headers, query, Bytes::new()).await
+    execute_http(endpoint, address, Method::GET, headers, query, Bytes::new()).await
 }
 
 /// `POST /graphql`: one operation as JSON.
-pub async fn graphql_post(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Bytes) -> HttpResponse {
-    execute_http(endpoint, Method::POST, headers, None, body).await
+pub async fn graphql_post(
+    State(endpoint): State<Endpoint>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HttpResponse {
+    let address = endpoint.state.trusted_proxies.client_of(peer, &headers);
+    execute_http(endpoint, address, Method::POST, headers, None, body).await
+}
+
+fn refused(refusal: &Refused, request_id: &str) -> HttpResponse {
+    let mut response = error_response(refusal.status, refusal.code, &refusal.message, request_id);
+    if let Some(seconds) = refusal.retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 async fn execute_http(
     endpoint: Endpoint,
+    address: IpAddr,
     method: Method,
     headers: HeaderMap,
     query: Option<String>,
@@ -101,28 +115,20 @@ async fn execute_http(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
-    execute_traced(endpoint, method, headers, query, body, request_id).await
-}
-
-async fn execute_traced(
-    endpoint: Endpoint,
-    method: Method,
-    headers: HeaderMap,
-    query: Option<String>,
-    body: Bytes,
-    request_id: String,
-) -> HttpResponse {
     let state = &endpoint.state;
-    let caller = match caller_of(state, &headers).await {
+    let caller = match caller_of(state, address, &headers).await {
         Ok(caller) => caller,
-        Err(e) => return error_response(StatusCode::UNAUTHORIZED, e.code(), &e.message(), &request_id),
+        Err(refusal) => return refused(&refusal, &request_id),
     };
     let request = match parse_request(&method, &headers, query.as_deref(), &body) {
         Ok(request) => request,
         Err((status, code, message)) => return error_response(status, code, &message, &request_id),
     };
-    let (operation, kind) = operation_of(&request);
-    if method == Method::GET && kind == "mutation" {
+    let admitted = match execute::admit(&endpoint, request) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return respond_refused(&headers, &refusal, &request_id),
+    };
+    if method == Method::GET && admitted.operation.kind == "mutation" {
         return error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             "METHOD_NOT_ALLOWED",
@@ -130,51 +136,22 @@ async fn execute_traced(
             &request_id,
         );
     }
-    if let Err(e) = state.rate_limiter.check(&caller) {
-        let ApiError::RateLimited { retry_after_seconds } = e else {
-            unreachable!("check only rate-limits")
-        };
-        let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, e.code(), &e.message(), &request_id);
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
-        return response;
+    if let Err(refusal) = execute::rate_limit(state, &caller) {
+        return refused(&refusal, &request_id);
     }
+    let (response, executed) = execute::run(&endpoint, caller, admitted, &request_id).await;
+    respond(&headers, response, executed)
+}
 
-    let started = Instant::now();
-    let timeout = Duration::from_secs(state.config.limits.query_timeout_seconds);
-    let executed = Executed::default();
-    let request = request.data(caller).data(executed.clone());
-    let mut response = match tokio::time::timeout(timeout, endpoint.schema.execute(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            // Not the client's fault, whichever stage it stopped in: answered like an
-            // execution error (`data: null`).
-            executed.set();
-            tracing::warn!(%request_id, operation, "query timed out");
-            let mut error = ServerError::new(
-                format!("the operation took longer than {} s", timeout.as_secs()),
-                None,
-            );
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", "SERVICE_UNAVAILABLE");
-            error.extensions = Some(ext);
-            Response::from_errors(vec![error])
-        }
-    };
-    finish_errors(&mut response, &request_id);
-    let codes: Vec<String> = response
-        .errors
-        .iter()
-        .filter_map(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .map(|c| c.to_string().trim_matches('"').to_owned())
-        })
-        .collect();
-    metrics::record_request(&operation, kind, started.elapsed(), &codes);
-    respond(&headers, response, executed.get())
+/// A request error found before parsing, answered as the parser's own errors would be: 400
+/// under the GraphQL-over-HTTP media type, 200 under `application/json`, without `data`.
+fn respond_refused(headers: &HeaderMap, refusal: &Refused, request_id: &str) -> HttpResponse {
+    let mut error = ServerError::new(refusal.message.clone(), None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", refusal.code);
+    extensions.set("requestId", request_id);
+    error.extensions = Some(extensions);
+    respond(headers, Response::from_errors(vec![error]), false)
 }
 
 /// The HTTP response for a GraphQL response; `executed` is false for a request error.
@@ -274,31 +251,4 @@ fn no_query() -> Rejection {
     bad_request("the request has no `query` parameter")
 }
 
-/// The operation's name (or "anonymous") and kind, for metrics and the GET rule.
-pub fn operation_of(request: &Request) -> (String, &'static str) {
-    let Ok(document) = parse_query(&request.query) else {
-        return ("invalid".into(), "invalid");
-    };
-    let chosen = document
-        .operations
-        .iter()
-        .find(|(name, _)| match (&request.operation_name, name) {
-            (Some(wanted), Some(name)) => name.as_str() == wanted,
-            (None, _) => true,
-            _ => false,
-        });
-    match chosen {
-        Some((name, op)) => {
-            let kind = match op.node.ty {
-                OperationType::Query => "query",
-                OperationType::Mutation => "mutation",
-                OperationType::Subscription => "subscription",
-            };
-            (
-                name.map_or_else(|| "anonymous".to_owned(), |n| n.to_string()),
-                kind,
-            )
-        }
-        None => ("unknown".into(), "invalid"),
-    }
-}
+pub use crate::execute::operation_of;

@@ -6,7 +6,11 @@
 //! statement count is also kept per application, so a test can count a request's statements.
 
 use std::{
-    sync::atomic::{AtomicU64, Ordering},
+    collections::HashSet,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -44,15 +48,45 @@ impl Metrics {
     }
 }
 
+/// Distinct operation names that become labels; later names are counted as `other`.
+pub const MAX_OPERATION_LABELS: usize = 100;
+/// Longest operation name that becomes a label.
+pub const MAX_OPERATION_LABEL_CHARS: usize = 64;
+
+/// The operation's name as a label: the client chooses it, so only the first
+/// [`MAX_OPERATION_LABELS`] distinct short names are kept, the rest are `other` (every label
+/// value is a series held for the life of the process).
+pub fn operation_label(operation: &str) -> String {
+    static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    let plain = operation.len() <= MAX_OPERATION_LABEL_CHARS
+        && operation.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !plain {
+        return "other".into();
+    }
+    let mut seen = SEEN.lock().expect("operation labels mutex poisoned");
+    let seen = seen.get_or_insert_with(HashSet::new);
+    if seen.contains(operation) || seen.len() < MAX_OPERATION_LABELS {
+        seen.insert(operation.to_owned());
+        operation.to_owned()
+    } else {
+        "other".into()
+    }
+}
+
+/// Counts an error answered outside GraphQL execution (401, 429, 413, ...).
+pub fn record_error(code: &str) {
+    metrics::counter!("tutorscore_graphql_errors_total", "code" => code.to_owned()).increment(1);
+}
+
 /// Records one GraphQL request.
 pub fn record_request(operation: &str, kind: &str, elapsed: Duration, error_codes: &[String]) {
-    let operation = operation.to_owned();
+    let operation = operation_label(operation);
     metrics::counter!("tutorscore_graphql_requests_total", "operation" => operation.clone(), "kind" => kind.to_owned())
         .increment(1);
     metrics::histogram!("tutorscore_graphql_request_seconds", "operation" => operation, "kind" => kind.to_owned())
         .record(elapsed.as_secs_f64());
     for code in error_codes {
-        metrics::counter!("tutorscore_graphql_errors_total", "code" => code.clone()).increment(1);
+        record_error(code);
     }
 }
 

@@ -212,7 +212,8 @@ pub async fn sign_in(
         );
     };
     let email = input.email.trim().to_lowercase();
-    let address = peer.ip();
+    // Behind the proxy every peer is the proxy: the throttle keys on the client it names.
+    let address = state.trusted_proxies.client_of(peer, &headers);
     if let Some(seconds) = state.people.throttled(&email, address) {
         metrics::counter!("tutorscore_sign_ins_total", "outcome" => "throttled").increment(1);
         let mut response = error(

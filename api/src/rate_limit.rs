@@ -1,7 +1,14 @@
 //! Per-caller rate limiting: a token bucket per API key (or one shared bucket in open mode)
-//! refilled at `RATE_LIMIT_PER_MINUTE`; an empty bucket answers 429 with `Retry-After`.
+//! refilled at `RATE_LIMIT_PER_MINUTE`; an empty bucket answers 429 with `Retry-After`. Failed
+//! authentication is throttled per client address ([`AuthThrottle`]), so that guessing keys
+//! is slow whichever transport it uses.
 
-use std::{collections::HashMap, sync::Mutex, time::Instant};
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 use crate::{auth::Caller, error::ApiError};
 
@@ -54,6 +61,61 @@ impl RateLimiter {
     }
 }
 
+/// Addresses kept before expired windows are swept (bounds the memory an attacker with many
+/// addresses can take).
+const MAX_TRACKED_ADDRESSES: usize = 10_000;
+
+/// Failed authentications per client address in fixed one-minute windows.
+pub struct AuthThrottle {
+    per_minute: u32,
+    failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl AuthThrottle {
+    /// `per_minute` = 0 disables the throttle.
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            per_minute,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `Err` (429, with the seconds until the window ends) when `address` failed too often.
+    pub fn check(&self, address: IpAddr) -> Result<(), ApiError> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let failures = self.failures.lock().expect("auth throttle mutex poisoned");
+        match failures.get(&address) {
+            Some((since, count))
+                if *count >= self.per_minute && since.elapsed() < Duration::from_secs(60) =>
+            {
+                Err(ApiError::RateLimited {
+                    retry_after_seconds: (60 - since.elapsed().as_secs()).max(1),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a failed authentication from `address`.
+    pub fn failed(&self, address: IpAddr) {
+        if self.per_minute == 0 {
+            return;
+        }
+        let now = Instant::now();
+        let mut failures = self.failures.lock().expect("auth throttle mutex poisoned");
+        if failures.len() >= MAX_TRACKED_ADDRESSES {
+            failures.retain(|_, (since, _)| now.duration_since(*since) < Duration::from_secs(60));
+        }
+        let entry = failures.entry(address).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +140,16 @@ mod tests {
         assert!(retry_after_seconds >= 1);
         limiter.check(&b).expect("another key has its own bucket");
         assert!(RateLimiter::new(0).check(&a).is_ok());
+    }
+
+    #[test]
+    fn an_address_is_throttled_after_its_failures_and_others_are_not() {
+        let throttle = AuthThrottle::new(2);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        throttle.failed(a);
+        assert!(throttle.check(a).is_ok());
+        throttle.failed(a);
+        assert!(matches!(throttle.check(a), Err(ApiError::RateLimited { .. })));
+        assert!(throttle.check("192.0.2.2".parse().unwrap()).is_ok());
     }
 }

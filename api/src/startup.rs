@@ -26,13 +26,16 @@ use worker::{clock::SharedClock, demo, events, mail::MailService, runner::Worker
 
 use crate::{
     auth::ApiKeys,
+    client_address::TrustedProxies,
     config::ApiConfig,
-    export, graphql, health, http,
+    edge, export, graphql, health, http,
     metrics::Metrics,
     pages,
     people::{self, PeopleGate},
-    rate_limit::RateLimiter,
+    rate_limit::{AuthThrottle, RateLimiter},
+    server,
     state::AppState,
+    ws::PendingSockets,
 };
 
 /// A built application, bound to its port but not yet serving.
@@ -51,6 +54,16 @@ impl Application {
     pub async fn build(config: ApiConfig, clock: SharedClock) -> anyhow::Result<Self> {
         let keys = ApiKeys::parse(config.api_keys.expose())?;
         config.interventions.check().map_err(anyhow::Error::msg)?;
+        let trusted_proxies =
+            TrustedProxies::parse(&config.limits.trusted_proxies).map_err(anyhow::Error::msg)?;
+        if config.limits.http_idle_timeout_seconds <= config.limits.query_timeout_seconds {
+            anyhow::bail!(
+                "HTTP_IDLE_TIMEOUT_SECONDS ({}) must exceed QUERY_TIMEOUT_SECONDS ({}): a connection \
+                 waiting for its answer sends nothing",
+                config.limits.http_idle_timeout_seconds,
+                config.limits.query_timeout_seconds
+            );
+        }
         let metrics = Arc::new(Metrics::default());
         let mut db = worker::db::connect_and_migrate(
             config.core.database_url.expose(),
@@ -104,6 +117,9 @@ impl Application {
             bus,
             clock,
             rate_limiter: Arc::new(RateLimiter::new(config.limits.rate_limit_per_minute)),
+            auth_throttle: Arc::new(AuthThrottle::new(config.limits.auth_failures_per_minute)),
+            trusted_proxies: Arc::new(trusted_proxies),
+            ws_pending: Arc::new(PendingSockets::new(config.limits.ws_max_pending_per_address)),
             people: Arc::new(PeopleGate::new(config.sign_in_max_failures, has_users)),
             config: Arc::new(config),
             keys: Arc::new(keys),
@@ -150,10 +166,13 @@ impl Application {
             // Give WebSocket tasks a moment to send their close frames.
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(signal)
-            .await?;
+        let limits = &self.state.config.limits;
+        let limits = server::ConnectionLimits {
+            header_timeout: Duration::from_secs(limits.http_header_timeout_seconds.max(1)),
+            idle_timeout: Duration::from_secs(limits.http_idle_timeout_seconds.max(1)),
+            max_connections: limits.max_connections,
+        };
+        server::serve(self.listener, self.router, limits, signal).await?;
         if let Some(worker) = self.worker {
             let _ = worker.await;
         }
@@ -186,8 +205,10 @@ pub fn router(state: AppState) -> Router {
                 .with_state(state),
         )
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body));
-    // Every request gets an id (kept from `x-request-id` when the caller sent one): it is on
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(middleware::map_response(edge::payload_too_large_as_json));
+    // Every request gets an id (kept from `x-request-id` when the caller sent an acceptable
+    // one, see [`edge`]): it is on
     // every log line of the request, in GraphQL errors, and in the response header.
     let request_id = HeaderName::from_static("x-request-id");
     let traced = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -196,6 +217,7 @@ pub fn router(state: AppState) -> Router {
     });
     api.fallback_service(pages::dashboard(&dashboard)).layer(
         ServiceBuilder::new()
+            .layer(middleware::map_request(edge::check_request_id))
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(traced)
             .layer(PropagateRequestIdLayer::new(request_id))

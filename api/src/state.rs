@@ -8,7 +8,13 @@ use worker::{clock::SharedClock, events::SharedBus};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    auth::ApiKeys, config::ApiConfig, metrics::Metrics, people::PeopleGate, rate_limit::RateLimiter,
+    auth::ApiKeys,
+    client_address::TrustedProxies,
+    config::ApiConfig,
+    metrics::Metrics,
+    people::PeopleGate,
+    rate_limit::{AuthThrottle, RateLimiter},
+    ws::PendingSockets,
 };
 
 /// Shared state of one api process.
@@ -28,6 +34,12 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Token buckets per API key.
     pub rate_limiter: Arc<RateLimiter>,
+    /// Failed authentications per client address.
+    pub auth_throttle: Arc<AuthThrottle>,
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<TrustedProxies>,
+    /// WebSockets per client address that have not initialised yet.
+    pub ws_pending: Arc<PendingSockets>,
     /// Whether people exist (open mode) and the failed sign-in throttle.
     pub people: Arc<PeopleGate>,
     /// Cancelled when the process shuts down (closes WebSockets, stops the worker).

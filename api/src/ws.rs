@@ -6,15 +6,25 @@
 //! `connection_ack`, 4403 bad key, 4408 no `connection_init` in time, 4409 duplicate
 //! subscription id, 4429 a second `connection_init`; 1001 when the server shuts down.
 //! Each connection holds at most `WS_MAX_SUBSCRIPTIONS` subscriptions; frames are capped at
-//! `WS_MAX_MESSAGE_BYTES`; keep-alive pings (`ka` for the legacy protocol) keep idle proxies
-//! from dropping the connection.
+//! `WS_MAX_MESSAGE_BYTES` (1009 when exceeded); keep-alive pings (`ka` for the legacy
+//! protocol) keep idle proxies from dropping the connection. A client address holds at most
+//! `WS_MAX_PENDING_PER_ADDRESS` connections that have not sent `connection_init` yet.
+//!
+//! Operations go through [`crate::execute`], like HTTP requests: the same nesting checks, rate
+//! limit (one token per `subscribe`), timeout for queries and mutations, and key throttle.
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use async_graphql::Request;
 use axum::{
     extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade},
-    response::Response as HttpResponse,
+    http::StatusCode,
+    response::{IntoResponse, Response as HttpResponse},
 };
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -22,8 +32,57 @@ use tokio::{sync::mpsc, task::JoinHandle};
 
 use crate::{
     auth::{self, Caller},
-    graphql::{Endpoint, limits::finish_errors},
+    execute::{self, Refused},
+    graphql::Endpoint,
 };
+
+/// Connections per client address that have not initialised yet.
+pub struct PendingSockets {
+    max_per_address: usize,
+    counts: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One pending connection: released when the connection initialises or ends.
+pub struct PendingGuard {
+    owner: Arc<PendingSockets>,
+    address: IpAddr,
+}
+
+impl PendingSockets {
+    /// At most `max_per_address` pending connections per address (0: no cap).
+    pub fn new(max_per_address: usize) -> Self {
+        Self {
+            max_per_address,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A slot for a new connection from `address`, or `None` when it holds its maximum.
+    pub fn try_acquire(self: &Arc<Self>, address: IpAddr) -> Option<PendingGuard> {
+        let mut counts = self.counts.lock().expect("pending sockets mutex poisoned");
+        let count = counts.entry(address).or_insert(0);
+        if self.max_per_address > 0 && *count >= self.max_per_address {
+            return None;
+        }
+        *count += 1;
+        Some(PendingGuard {
+            owner: self.clone(),
+            address,
+        })
+    }
+}
+
+impl Drop for PendingGuard {
+    fn drop(&mut self) {
+        let mut counts = self.owner.counts.lock().expect("pending sockets mutex poisoned");
+        if let Some(count) = counts.get_mut(&self.address) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.address);
+            }
+        }
+    }
+}
 
 /// The two sub-protocols.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,15 +99,28 @@ const SOCKET_BUFFER_BYTES: usize = 4 * 1024;
 /// Accepts the upgrade with the sub-protocol the client offered; `without_key` is who the
 /// connection is when `connection_init` brings no key (the cookie's person, or the local admin
 /// of an open server; `None`: nobody).
-pub fn upgrade(endpoint: Endpoint, upgrade: WebSocketUpgrade, without_key: Option<Caller>) -> HttpResponse {
+pub fn upgrade(
+    endpoint: Endpoint,
+    upgrade: WebSocketUpgrade,
+    without_key: Option<Caller>,
+    address: IpAddr,
+) -> HttpResponse {
     let max = endpoint.state.config.limits.ws_max_message_bytes;
+    let Some(pending) = endpoint.state.ws_pending.try_acquire(address) else {
+        metrics::counter!("tutorscore_websockets_refused_total").increment(1);
+        let body = serde_json::json!({ "errors": [{
+            "message": "too many WebSockets from this address have not sent connection_init",
+            "extensions": { "code": "RATE_LIMITED" }
+        }]});
+        return (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    };
     upgrade
         .protocols(["graphql-transport-ws", "graphql-ws"])
         .read_buffer_size(SOCKET_BUFFER_BYTES)
         .write_buffer_size(SOCKET_BUFFER_BYTES)
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| serve(endpoint, socket, without_key))
+        .on_upgrade(move |socket| serve(endpoint, socket, without_key, address, pending))
 }
 
 /// Why a connection is being closed.
@@ -65,11 +137,21 @@ struct Connection {
     caller: Option<Caller>,
     /// Who the connection is without a key in `connection_init`.
     without_key: Option<Caller>,
+    /// The client's address (key throttle).
+    address: IpAddr,
+    /// Held until `connection_init` succeeds.
+    pending: Option<PendingGuard>,
     subscriptions: HashMap<String, JoinHandle<()>>,
     out: mpsc::Sender<Outgoing>,
 }
 
-async fn serve(endpoint: Endpoint, socket: WebSocket, without_key: Option<Caller>) {
+async fn serve(
+    endpoint: Endpoint,
+    socket: WebSocket,
+    without_key: Option<Caller>,
+    address: IpAddr,
+    pending: PendingGuard,
+) {
     let protocol = match socket.protocol().and_then(|p| p.to_str().ok()) {
         Some("graphql-ws") => Protocol::LegacyWs,
         _ => Protocol::TransportWs,
@@ -83,6 +165,8 @@ async fn serve(endpoint: Endpoint, socket: WebSocket, without_key: Option<Caller
         protocol,
         caller: None,
         without_key,
+        address,
+        pending: Some(pending),
         subscriptions: HashMap::new(),
         out,
     };
@@ -206,19 +290,26 @@ impl Connection {
         if self.caller.is_some() {
             return Err(Close(4429, "Too many initialisation requests"));
         }
-        let keys = &self.endpoint.state.keys;
+        let state = &self.endpoint.state;
         let authenticated = match key_in(&payload) {
-            Some(key) if !keys.is_empty() => keys.authenticate(Some(&key)).map_err(|_| ()),
-            _ => self.without_key.clone().ok_or(()),
+            Some(key) if !state.keys.is_empty() => execute::authenticate_key(state, self.address, &key),
+            _ => self
+                .without_key
+                .clone()
+                .ok_or_else(|| execute::unauthenticated(&crate::error::ApiError::Unauthenticated)),
         };
         match authenticated {
             Ok(caller) => {
                 self.caller = Some(caller);
+                self.pending = None;
                 let mut replies = vec![json!({ "type": "connection_ack" })];
                 if self.protocol == Protocol::LegacyWs {
                     replies.push(json!({ "type": "ka" }));
                 }
                 Ok(replies)
+            }
+            Err(refusal) if refusal.status == StatusCode::TOO_MANY_REQUESTS => {
+                Err(Close(4429, "Too many failed authentications; retry later"))
             }
             Err(_) => Err(Close(4403, "Forbidden")),
         }
@@ -263,15 +354,28 @@ impl Connection {
                 "payload": [{ "message": format!("at most {} subscriptions per connection", self.endpoint.state.config.limits.ws_max_subscriptions), "extensions": { "code": "RATE_LIMITED" } }]
             })]);
         }
-        let schema = self.endpoint.schema.clone();
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let refused = |refusal: Refused| json!({ "type": error_type, "id": id, "payload": refusal.errors(&request_id) });
+        let admitted = match execute::admit(&self.endpoint, request) {
+            Ok(admitted) => admitted,
+            Err(refusal) => return Ok(vec![refused(refusal)]),
+        };
+        if let Err(refusal) = execute::rate_limit(&self.endpoint.state, &caller) {
+            return Ok(vec![refused(refusal)]);
+        }
+        let endpoint = self.endpoint.clone();
         let out = self.out.clone();
         let task_id = id.clone();
         let task = tokio::spawn(async move {
-            let request_id = uuid::Uuid::new_v4().to_string();
-            let mut responses = schema.execute_stream(request.data(caller));
+            let mut responses = if admitted.operation.kind == "subscription" {
+                execute::stream(&endpoint, caller, admitted, request_id).boxed()
+            } else {
+                // Queries and mutations run under the same timeout as over HTTP.
+                let (response, _) = execute::run(&endpoint, caller, admitted, &request_id).await;
+                futures::stream::once(async move { response }).boxed()
+            };
             let mut first = true;
-            while let Some(mut response) = responses.next().await {
-                finish_errors(&mut response, &request_id);
+            while let Some(response) = responses.next().await {
                 // A request refused before execution (no error has a path) is an `error`
                 // message; errors raised by resolvers travel in `next` with the data.
                 let refused = response.is_err() && response.errors.iter().all(|e| e.path.is_empty());

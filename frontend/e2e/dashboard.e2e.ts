@@ -240,13 +240,13 @@ describe('tutorscore dashboard', () => {
   });
 
   it('asks once for a viewer key when the server requires one', async () => {
-    const locked = await TutorscoreServer.start({ apiKeys: 'viewer:e2e-viewer-key' });
+    const locked = await TutorscoreServer.start({ apiKeys: 'viewer:e2e-viewer-key-0123456789' });
     try {
       const keyPage = await browser.context.newPage();
       keyPage.on('pageerror', (error) => pageErrors.push(error.message));
       await keyPage.goto(locked.url);
       await keyPage.getByRole('heading', { name: 'API key required' }).waitFor();
-      await keyPage.getByLabel('Viewer key').fill('e2e-viewer-key');
+      await keyPage.getByLabel('Viewer key').fill('e2e-viewer-key-0123456789');
       await keyPage.getByRole('button', { name: 'Save and reload' }).click();
       await keyPage.getByText('Sessions, last 24 h').waitFor();
       await expect.poll(() => keyPage.locator('[data-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('connected');

@@ -157,12 +157,12 @@ describe('GraphiQL served by tutorscore, offline', () => {
   });
 
   it('sends the stored API key over HTTP and in the WebSocket init', async () => {
-    const locked = await TutorscoreServer.start({ apiKeys: 'viewer:graphiql-viewer-key,ingest:graphiql-ingest-key' });
+    const locked = await TutorscoreServer.start({ apiKeys: 'viewer:graphiql-viewer-key-0123456789,ingest:graphiql-ingest-key-0123456789' });
     const keyed = await browser.context.newPage();
     watch(keyed);
     try {
       await keyed.goto(`${locked.url}/graphiql`);
-      await keyed.evaluate(() => localStorage.setItem('tutorscore.apiKey', 'graphiql-viewer-key'));
+      await keyed.evaluate(() => localStorage.setItem('tutorscore.apiKey', 'graphiql-viewer-key-0123456789'));
       await keyed.reload();
       await keyed.locator('.graphiql-query-editor .CodeMirror').waitFor();
 
@@ -178,7 +178,7 @@ describe('GraphiQL served by tutorscore, offline', () => {
         .poll(() => responseJson<unknown>(keyed), { timeout: 10_000 })
         .toMatchObject({ data: { sessionRecorded: { snapshot: true } } });
       const session = completedSession('demo-tutor-00004');
-      await locked.graphql('mutation($i: RecordSessionInput!) { recordSession(input: $i) { outcome } }', { i: session }, 'graphiql-ingest-key');
+      await locked.graphql('mutation($i: RecordSessionInput!) { recordSession(input: $i) { outcome } }', { i: session }, 'graphiql-ingest-key-0123456789');
       await expect
         .poll(() => responseJson<unknown>(keyed), { timeout: 5_000 })
         .toEqual({ data: { sessionRecorded: { snapshot: false, externalId: session.externalId } } });

@@ -1,9 +1,10 @@
 //! Fuzzes the validation of `recordSession` input: whatever arrives, `validate` answers
-//! without panicking, and what it accepts keeps the rules the database relies on.
+//! without panicking, and what it accepts keeps the rules the database relies on and the
+//! ones readers rely on (no leap seconds, no bidirectional controls, times near the session).
 #![no_main]
 
 use worker::sessions::{RawReschedule, RawSession};
-use chrono::{TimeZone, Utc};
+use chrono::{Duration, TimeZone, Timelike, Utc};
 use entity::{RescheduleInitiator, SessionStatus};
 use libfuzzer_sys::{
     arbitrary::{self, Arbitrary},
@@ -23,10 +24,12 @@ struct Input {
     actual_end: Option<String>,
     rating: Option<i32>,
     reschedule: Option<(bool, Option<String>, Option<String>, Option<String>, String)>,
+    booked_at: Option<String>,
 }
 
-const STATUSES: [SessionStatus; 5] = [
+const STATUSES: [SessionStatus; 6] = [
     SessionStatus::Completed,
+    SessionStatus::Scheduled,
     SessionStatus::Rescheduled,
     SessionStatus::TutorNoShow,
     SessionStatus::StudentNoShow,
@@ -52,6 +55,7 @@ fuzz_target!(|input: Input| {
             new_start,
             requested_at,
         }),
+        booked_at: input.booked_at,
     };
     let now = Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap();
     if let Ok(valid) = raw.validate("input", now) {
@@ -62,5 +66,19 @@ fuzz_target!(|input: Input| {
         }
         assert!(!valid.external_id.is_empty() && !valid.student_ref.is_empty());
         assert_eq!(valid.reschedule.is_some(), valid.status == SessionStatus::Rescheduled);
+        let times = [Some(valid.scheduled_start), valid.actual_start, valid.actual_end, valid.booked_at];
+        for time in times.into_iter().flatten() {
+            assert!(time.nanosecond() < 1_000_000_000, "a leap second was accepted");
+        }
+        for text in [&valid.external_id, &valid.student_ref] {
+            assert!(!text.chars().any(worker::input::is_bidi_control), "a bidirectional control was accepted");
+            assert!(!text.chars().all(worker::input::is_invisible), "an invisible identifier was accepted");
+        }
+        if let Some(r) = &valid.reschedule {
+            let year = Duration::days(worker::sessions::valid::MAX_RESCHEDULE_DAYS);
+            assert!(valid.scheduled_start - r.requested_at <= year);
+            assert!(r.new_start.is_none_or(|n| n - valid.scheduled_start <= year));
+            assert!(r.requested_at.nanosecond() < 1_000_000_000);
+        }
     }
 });

@@ -42,7 +42,8 @@ pub enum EmailStatus {
     Failed,
 }
 
-/// One email to one recipient.
+/// One email to one recipient. Its body and the mail server's error are for admins only:
+/// they hold what the reports say about tutors and how the mail server is set up.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct EmailReport {
     pub id: ID,
@@ -52,13 +53,16 @@ pub struct EmailReport {
     pub subject: String,
     /// Delivery attempts so far.
     pub attempts: i32,
+    /// Why the last attempt failed, as the mail server said (admins only).
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
     pub last_error: Option<String>,
     pub tutor_id: Option<ID>,
     pub session_id: Option<ID>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
-    /// The plain-text part, as sent.
-    pub body_text: String,
+    /// The plain-text part, as sent (admins only; null with a FORBIDDEN error for others).
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    pub body_text: Option<String>,
 }
 
 impl From<email_report::Model> for EmailReport {
@@ -75,7 +79,7 @@ impl From<email_report::Model> for EmailReport {
             session_id: r.session_id.map(id),
             created_at: r.created_at,
             sent_at: r.sent_at,
-            body_text: r.body_text,
+            body_text: Some(r.body_text),
         }
     }
 }

@@ -6,8 +6,8 @@
 //! [`email`], [`admin`] — the
 //! areas, merged into the query, mutation and subscription roots here; [`connection`] builds
 //! every list's edges and page info; [`live`] the event stream under every subscription;
-//! [`enums`] the enums; [`ids`] our ids; [`loaders`] the DataLoaders; [`limits`] the document
-//! limits, error codes for errors raised before execution and the execution marker.
+//! [`enums`] the enums; [`ids`] our ids; [`loaders`] the DataLoaders; [`nesting`] the pre-parse nesting
+//! scan; [`limits`] the document limits, error codes for errors raised before execution and the execution marker.
 
 pub mod admin;
 pub mod alerts;
@@ -19,6 +19,7 @@ pub mod interventions;
 pub mod limits;
 pub mod live;
 pub mod loaders;
+pub mod nesting;
 pub mod overview;
 pub mod people;
 pub mod predictions;
@@ -78,14 +79,29 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 pub struct Endpoint {
     pub state: AppState,
     pub schema: AppSchema,
+    /// The same schema under the introspection depth rule, for introspection-only documents.
+    pub introspection_schema: AppSchema,
+}
+
+/// The document limits of a configuration.
+pub fn document_limits(limits: &crate::config::LimitsConfig) -> limits::DocumentLimits {
+    limits::DocumentLimits {
+        max_aliases: limits.max_aliases,
+        max_fields: limits.max_fields,
+        max_value_depth: limits.max_value_depth,
+        // Generous: the exact depth rule runs after parsing; this only keeps the parser safe.
+        max_selection_depth: limits.max_depth.max(limits::INTROSPECTION_MAX_DEPTH) + limits.max_value_depth,
+        introspection: limits.introspection,
+    }
 }
 
 fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query::default(), Mutation::default(), Subscription::default())
 }
 
-/// The schema with its data and the configured limits.
-pub fn build(state: AppState) -> AppSchema {
+/// The schema with its data and the configured limits; `max_depth` is `MAX_QUERY_DEPTH`, or
+/// the introspection rule's depth.
+pub fn build(state: AppState, max_depth: usize) -> AppSchema {
     let limits = &state.config.limits;
     let mut schema = builder()
         .data(DataLoader::new(
@@ -100,24 +116,24 @@ pub fn build(state: AppState) -> AppSchema {
             loaders::UserLoader(state.db.clone()),
             tokio::spawn,
         ))
-        .limit_depth(limits.max_depth)
+        .limit_depth(max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
-        .extension(limits::DocumentLimits {
-            max_aliases: limits.max_aliases,
-            introspection: limits.introspection,
-        })
+        .extension(document_limits(limits))
         .extension(limits::MarkExecution);
     if !limits.introspection {
-        schema = schema.disable_introspection();
+        // "Did you mean ..." would reveal the schema that introspection hides.
+        schema = schema.disable_introspection().disable_suggestions();
     }
     schema.data(state).finish()
 }
 
 /// The endpoint for `state`.
 pub fn endpoint(state: AppState) -> Endpoint {
+    let depth = state.config.limits.max_depth;
     Endpoint {
-        schema: build(state.clone()),
+        schema: build(state.clone(), depth),
+        introspection_schema: build(state.clone(), depth.max(limits::INTROSPECTION_MAX_DEPTH)),
         state,
     }
 }

@@ -64,14 +64,14 @@ async fn a_refused_report_is_visible_in_the_api_and_an_admin_can_retry_it() {
     let sink = SmtpSink::start_anywhere(Mode::Reject);
     let url = sink.url();
     let app = spawn_app_with(move |c| {
-        c.api_keys = "viewer:email-viewer-key,ingest:email-ingest-key,admin:email-admin-key".into();
+        c.api_keys = "viewer:email-viewer-key-0123456789,ingest:email-ingest-key-0123456789,admin:email-admin-key-0123456789".into();
         c.mail.smtp_url = Some(url.into());
         c.mail.to = vec!["ops@example.com".into()];
     })
     .await;
     let (_, body) = app
         .graphql_as(
-            Some("email-ingest-key"),
+            Some("email-ingest-key-0123456789"),
             r#"mutation { upsertTutor(input: { externalId: "mail-2", name: "Refused Tutor", email: "r@example.com" }) { outcome } }"#,
             json!({}),
         )
@@ -79,39 +79,68 @@ async fn a_refused_report_is_visible_in_the_api_and_an_admin_can_retry_it() {
     assert_eq!(body["data"]["upsertTutor"]["outcome"], "CREATED");
     let (_, body) = app
         .graphql_as(
-            Some("email-ingest-key"),
+            Some("email-ingest-key-0123456789"),
             "mutation($i: RecordSessionInput!) { recordSession(input: $i) { outcome } }",
             json!({ "i": completed("mail-s2", "mail-2", 1) }),
         )
         .await;
     assert_eq!(body["data"]["recordSession"]["outcome"], "STORED");
 
-    let failed = reports_until(&app, "email-viewer-key", |n| {
+    let failed = reports_until(&app, "email-viewer-key-0123456789", |n| {
         n.iter().any(|r| r["status"] == "FAILED")
     })
     .await;
     let report = &failed[0];
-    assert!(report["lastError"].as_str().unwrap().contains("550"), "{report}");
-    assert!(report["bodyText"].as_str().unwrap().starts_with("Refused Tutor"));
+    assert!(
+        report["lastError"].is_null() && report["bodyText"].is_null(),
+        "viewers do not read bodies or SMTP errors: {report}"
+    );
+    assert!(
+        report["subject"].as_str().is_some(),
+        "viewers get the rest: {report}"
+    );
+    let bodies = "{ emailReports(first: 50) { edges { node { lastError bodyText } } } }";
+    let (_, viewer) = app
+        .graphql_as(Some("email-viewer-key-0123456789"), bodies, json!({}))
+        .await;
+    assert_eq!(viewer["errors"][0]["extensions"]["code"], "FORBIDDEN", "{viewer}");
+    let (_, admin) = app
+        .graphql_as(Some("email-admin-key-0123456789"), bodies, json!({}))
+        .await;
+    let node = &admin["data"]["emailReports"]["edges"][0]["node"];
+    assert!(node["lastError"].as_str().unwrap().contains("550"), "{admin}");
+    assert!(node["bodyText"].as_str().unwrap().starts_with("Refused Tutor"));
 
     let retry = "mutation($id: ID!) { retryEmailReport(id: $id) { status } }";
     let (_, body) = app
-        .graphql_as(Some("email-viewer-key"), retry, json!({ "id": report["id"] }))
+        .graphql_as(
+            Some("email-viewer-key-0123456789"),
+            retry,
+            json!({ "id": report["id"] }),
+        )
         .await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
 
     sink.set_mode(Mode::Accept);
     let (_, body) = app
-        .graphql_as(Some("email-admin-key"), retry, json!({ "id": report["id"] }))
+        .graphql_as(
+            Some("email-admin-key-0123456789"),
+            retry,
+            json!({ "id": report["id"] }),
+        )
         .await;
     assert_eq!(body["data"]["retryEmailReport"]["status"], "PENDING", "{body}");
-    let sent = reports_until(&app, "email-viewer-key", |n| {
+    let sent = reports_until(&app, "email-viewer-key-0123456789", |n| {
         n.iter().all(|r| r["status"] == "SENT")
     })
     .await;
     assert_eq!(sent[0]["attempts"], 2);
     let (_, body) = app
-        .graphql_as(Some("email-admin-key"), retry, json!({ "id": report["id"] }))
+        .graphql_as(
+            Some("email-admin-key-0123456789"),
+            retry,
+            json!({ "id": report["id"] }),
+        )
         .await;
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "NOT_FOUND",

@@ -1,9 +1,11 @@
 //! Integration tests of the api: the real router on a random port, a real database on the
 //! backend chosen by `TUTORSCORE_TEST_BACKEND`, real HTTP and WebSocket clients.
 
+mod connections;
 mod docs;
 mod email;
 mod faults;
+mod hardening;
 mod health;
 mod helpers;
 mod interventions;

@@ -27,7 +27,7 @@ const ALERTS: &str =
 pub(crate) async fn app_with_an_alert(keys: &str, people: &[(&str, UserRole)]) -> TestApp {
     let keys = keys.to_owned();
     let app = spawn_app_with(move |c| c.api_keys = keys.as_str().into()).await;
-    let admin_key = (!app.state.keys.is_empty()).then_some("admin-key");
+    let admin_key = (!app.state.keys.is_empty()).then_some("admin-key-0123456789");
     let call = |query: &'static str, variables: Value| {
         let app = &app;
         async move { app.graphql_as(admin_key, query, variables).await.1 }
@@ -271,7 +271,7 @@ async fn failed_sign_ins_are_throttled_per_account_and_per_address_and_unknown_e
 #[tokio::test]
 async fn the_role_matrix_holds_over_http_for_people_and_keys() {
     let app = app_with_an_alert(
-        "viewer:viewer-key,ingest:ingest-key,admin:admin-key",
+        "viewer:viewer-key-0123456789,ingest:ingest-key-0123456789,admin:admin-key-0123456789",
         &[
             ("viewer@example.com", UserRole::Viewer),
             ("coach@example.com", UserRole::Coach),
@@ -285,19 +285,19 @@ async fn the_role_matrix_holds_over_http_for_people_and_keys() {
         (
             "viewer key".into(),
             None,
-            Some("viewer-key"),
+            Some("viewer-key-0123456789"),
             [true, false, false, false],
         ),
         (
             "ingest key".into(),
             None,
-            Some("ingest-key"),
+            Some("ingest-key-0123456789"),
             [true, false, true, false],
         ),
         (
             "admin key".into(),
             None,
-            Some("admin-key"),
+            Some("admin-key-0123456789"),
             [true, true, true, true],
         ),
     ];

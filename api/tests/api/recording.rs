@@ -453,3 +453,136 @@ async fn recorded_sessions_are_scored_by_the_in_process_worker() {
     }
     panic!("the in-process worker did not score the tutor within 10 s");
 }
+
+/// The field and message of the first error of a `recordSession` body.
+fn refusal(body: &Value) -> (String, String) {
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    (
+        error["extensions"]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        error["message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_leap_second_is_refused_naming_the_field_and_the_rule() {
+    let app = no_worker().await;
+    app.tutor("t-leap", "Leap").await;
+    let mut input = completed("leap-1", "t-leap", 2);
+    input["actualEnd"] = json!("2026-10-31T23:59:60Z");
+    let (field, message) = refusal(&app.record(input).await);
+    assert_eq!(field, "input.actualEnd");
+    assert!(message.contains("leap second"), "{message}");
+    let sessions = app
+        .data("{ sessions(first: 5) { edges { cursor } } }", json!({}))
+        .await;
+    assert_eq!(sessions["sessions"]["edges"], json!([]), "nothing stored");
+}
+
+#[tokio::test]
+async fn reschedule_times_far_from_the_session_are_refused() {
+    let app = no_worker().await;
+    app.tutor("t-far", "Far").await;
+    let start = test_now() + chrono::Duration::days(1);
+    let session = |requested_at: &str, new_start: &str| {
+        json!({
+            "externalId": "far-1", "tutorExternalId": "t-far", "studentRef": "s",
+            "scheduledStart": start.to_rfc3339(), "scheduledMinutes": 45, "status": "RESCHEDULED",
+            "reschedule": { "initiator": "TUTOR", "requestedAt": requested_at, "newStart": new_start }
+        })
+    };
+    let soon = (start + chrono::Duration::days(2)).to_rfc3339();
+    let (field, message) = refusal(&app.record(session("0001-01-01T00:00:00Z", &soon)).await);
+    assert_eq!(field, "input.reschedule.requestedAt");
+    assert!(message.contains("365 days"), "{message}");
+    let earlier = (start - chrono::Duration::hours(3)).to_rfc3339();
+    let (field, message) = refusal(&app.record(session(&earlier, "9999-12-31T00:00:00Z")).await);
+    assert_eq!(field, "input.reschedule.newStart");
+    assert!(message.contains("365 days"), "{message}");
+    let body = app.record(session(&earlier, &soon)).await;
+    assert_eq!(body["data"]["recordSession"]["outcome"], "STORED", "{body}");
+}
+
+#[tokio::test]
+async fn invisible_and_bidirectional_text_is_refused_and_ordinary_unicode_kept() {
+    let app = no_worker().await;
+    let upsert = "mutation($i: UpsertTutorInput!) { upsertTutor(input: $i) { tutor { name } } }";
+    for (name, rule) in [
+        ("\u{200b}\u{feff}", "visible"),
+        ("Ann\u{202e}gpj.exe", "bidirectional"),
+    ] {
+        let body = app
+            .graphql(
+                upsert,
+                json!({ "i": { "externalId": "t-u", "name": name, "email": "u@example.com" } }),
+            )
+            .await;
+        let (field, message) = refusal(&body);
+        assert_eq!(field, "input.name");
+        assert!(message.contains(rule), "{message}");
+    }
+    let body = app
+        .graphql(
+            upsert,
+            json!({ "i": { "externalId": "\u{2066}t-u", "name": "Ann", "email": "u@example.com" } }),
+        )
+        .await;
+    assert_eq!(refusal(&body).0, "input.externalId");
+    let data = app
+        .data(
+            upsert,
+            json!({ "i": { "externalId": "t-u", "name": "Zoë Ångström 李", "email": "u@example.com" } }),
+        )
+        .await;
+    assert_eq!(data["upsertTutor"]["tutor"]["name"], "Zoë Ångström 李");
+    let mut input = completed("bidi-1", "t-u", 1);
+    input["studentRef"] = json!("student\u{200f}");
+    assert_eq!(refusal(&app.record(input).await).0, "input.studentRef");
+}
+
+#[tokio::test]
+async fn a_batch_naming_a_session_twice_refuses_the_repeat_naming_the_first() {
+    let app = no_worker().await;
+    app.tutor("t-dup", "Dup").await;
+    let mut second = completed("dup-1", "t-dup", 2);
+    second["rating"] = json!(1);
+    let body = app
+        .graphql(
+            "mutation($i: [RecordSessionInput!]!) { recordSessions(inputs: $i) { index outcome session { rating } error { field message } } }",
+            json!({ "i": [completed("dup-1", "t-dup", 2), completed("dup-2", "t-dup", 3), second] }),
+        )
+        .await;
+    let results = body["data"]["recordSessions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(results[0]["outcome"], "STORED");
+    assert_eq!(results[1]["outcome"], "STORED");
+    assert!(results[2]["outcome"].is_null(), "{body}");
+    assert_eq!(results[2]["error"]["field"], "inputs[2].externalId");
+    assert!(
+        results[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("inputs[0]"),
+        "{body}"
+    );
+    let stored = app
+        .data(
+            "{ sessions(first: 5) { edges { node { externalId rating } } } }",
+            json!({}),
+        )
+        .await;
+    let first = stored["sessions"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["externalId"] == "dup-1")
+        .unwrap_or_else(|| panic!("{stored}"));
+    assert_eq!(
+        first["node"]["rating"], 5,
+        "the first item is kept, not the repeat"
+    );
+}

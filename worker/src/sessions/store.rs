@@ -72,6 +72,7 @@ pub async fn record_sessions(
     items: Vec<DomainResult<ValidSession>>,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<DomainResult<Recorded>>> {
+    let items = refuse_repeats(items);
     let txn = db::begin_write(conn).await?;
     tutors::store::lock_all(
         &txn,
@@ -103,6 +104,29 @@ pub async fn record_sessions(
     let stored: Vec<Recorded> = results.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
     after_commit(bus, &stored).await;
     Ok(results)
+}
+
+/// A batch names each session once: an item whose `externalId` an earlier item already has
+/// is refused (naming both), rather than silently overwriting it within one transaction.
+fn refuse_repeats(items: Vec<DomainResult<ValidSession>>) -> Vec<DomainResult<ValidSession>> {
+    let mut first_at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let valid = item?;
+            match first_at.get(&valid.external_id) {
+                Some(first) => Err(DomainError::invalid(
+                    format!("inputs[{index}].externalId"),
+                    format!("repeats inputs[{first}].externalId; a batch holds each session once"),
+                )),
+                None => {
+                    first_at.insert(valid.external_id.clone(), index);
+                    Ok(valid)
+                }
+            }
+        })
+        .collect()
 }
 
 async fn after_commit(bus: &SharedBus, recorded: &[Recorded]) {

@@ -21,6 +21,9 @@ pub const MIN_MINUTES: i32 = 5;
 pub const MAX_MINUTES: i32 = 480;
 /// Sessions further than this from now (either way) are refused as implausible.
 pub const MAX_DISTANCE_DAYS: i64 = 400;
+/// A reschedule is asked for at most this long before the original start, and moves the
+/// session at most this far after it.
+pub const MAX_RESCHEDULE_DAYS: i64 = 365;
 
 /// A session with typed values, not yet checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +126,18 @@ impl ValidSession {
         };
         let student_ref = input::identifier(&field("studentRef"), &draft.student_ref, MAX_ID_CHARS)?;
         let status = draft.status;
+        // Typed values may come from elsewhere than text (the demo generator, tests): the
+        // leap-second rule holds for them too.
+        for (name, value) in [
+            ("scheduledStart", Some(draft.scheduled_start)),
+            ("actualStart", draft.actual_start),
+            ("actualEnd", draft.actual_end),
+            ("bookedAt", draft.booked_at),
+        ] {
+            if let Some(value) = value {
+                input::not_leap_second(&field(name), value)?;
+            }
+        }
         let scheduled_start = draft.scheduled_start;
         if (scheduled_start - now).num_days().abs() > MAX_DISTANCE_DAYS {
             return Err(DomainError::invalid(
@@ -251,6 +266,10 @@ impl ValidReschedule {
         original_end: DateTime<Utc>,
     ) -> DomainResult<Self> {
         let field = |name: &str| format!("{path}.{name}");
+        input::not_leap_second(&field("requestedAt"), r.requested_at)?;
+        if let Some(new_start) = r.new_start {
+            input::not_leap_second(&field("newStart"), new_start)?;
+        }
         let reason_code = match &r.reason_code {
             Some(code) => {
                 let code = input::identifier(&field("reasonCode"), code, MAX_REASON_CODE_CHARS)?;
@@ -278,10 +297,24 @@ impl ValidReschedule {
                 "must be after the original scheduledStart",
             ));
         }
+        if r.new_start
+            .is_some_and(|new_start| new_start - original_start > Duration::days(MAX_RESCHEDULE_DAYS))
+        {
+            return Err(DomainError::invalid(
+                field("newStart"),
+                format!("must be within {MAX_RESCHEDULE_DAYS} days after the original scheduledStart"),
+            ));
+        }
         if r.requested_at > original_end {
             return Err(DomainError::invalid(
                 field("requestedAt"),
                 "must not be after the original session's end",
+            ));
+        }
+        if original_start - r.requested_at > Duration::days(MAX_RESCHEDULE_DAYS) {
+            return Err(DomainError::invalid(
+                field("requestedAt"),
+                format!("must be within {MAX_RESCHEDULE_DAYS} days before the original scheduledStart"),
             ));
         }
         Ok(ValidReschedule {
@@ -292,5 +325,71 @@ impl ValidReschedule {
             requested_at: r.requested_at,
             notice_hours: notice_hours(original_start, r.requested_at),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone};
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, 12, 0, 0).unwrap()
+    }
+
+    fn rescheduled(requested_at: DateTime<Utc>, new_start: Option<DateTime<Utc>>) -> SessionDraft {
+        SessionDraft {
+            external_id: "s-1".into(),
+            tutor: TutorRef::ExternalId("t-1".into()),
+            student_ref: "student-1".into(),
+            scheduled_start: now(),
+            scheduled_minutes: 60,
+            status: SessionStatus::Rescheduled,
+            actual_start: None,
+            actual_end: None,
+            rating: None,
+            reschedule: Some(RescheduleDraft {
+                initiator: RescheduleInitiator::Tutor,
+                reason_code: None,
+                reason: None,
+                new_start,
+                requested_at,
+            }),
+            booked_at: None,
+        }
+    }
+
+    fn broken(draft: SessionDraft) -> (String, String) {
+        match ValidSession::check("input", draft, now()) {
+            Err(DomainError::Invalid { field, rule }) => (field, rule),
+            other => panic!("expected a broken rule, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reschedule_times_must_lie_within_a_year_of_the_session() {
+        let year_one = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+        let (field, rule) = broken(rescheduled(year_one, None));
+        assert_eq!(field, "input.reschedule.requestedAt");
+        assert!(rule.contains("365 days before"), "{rule}");
+        let far = Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).unwrap();
+        let (field, rule) = broken(rescheduled(now() - Duration::hours(2), Some(far)));
+        assert_eq!(field, "input.reschedule.newStart");
+        assert!(rule.contains("365 days after"), "{rule}");
+        let fine = rescheduled(now() - Duration::days(300), Some(now() + Duration::days(300)));
+        assert!(ValidSession::check("input", fine, now()).is_ok());
+    }
+
+    #[test]
+    fn leap_seconds_in_typed_values_are_refused() {
+        let leap = NaiveDate::from_ymd_opt(2026, 11, 1)
+            .unwrap()
+            .and_hms_milli_opt(23, 59, 59, 1_500)
+            .unwrap()
+            .and_utc();
+        let (field, rule) = broken(rescheduled(leap, None));
+        assert_eq!(field, "input.reschedule.requestedAt");
+        assert!(rule.contains("leap second"), "{rule}");
     }
 }
