@@ -63,7 +63,9 @@ pub async fn run(
     for &c in concurrency {
         // Postgres' default max_connections is 100, and the system holds some of them.
         if c > 64 {
-            eprintln!("==> limit: concurrency {c} skipped (more connections than Postgres allows by default)");
+            eprintln!(
+                "==> limit: concurrency {c} skipped (more connections than Postgres allows by default)"
+            );
             continue;
         }
         eprintln!("==> limit: pgbench, the writes of one recordSession, concurrency {c} for {duration:?}");

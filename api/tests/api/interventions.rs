@@ -278,7 +278,11 @@ async fn every_intervention_and_note_action_and_every_export_follows_the_role_ma
             let forbidden = code(&body) == Some("FORBIDDEN");
             assert_eq!(forbidden, *who == "viewer", "{name} by a {who}: {body}");
         }
-        for (key, allowed) in [("viewer-key-0123456789", false), ("ingest-key-0123456789", false), ("admin-key-0123456789", true)] {
+        for (key, allowed) in [
+            ("viewer-key-0123456789", false),
+            ("ingest-key-0123456789", false),
+            ("admin-key-0123456789", true),
+        ] {
             let (_, body) = app.graphql_as(Some(key), query, variables.clone()).await;
             assert_eq!(
                 code(&body) != Some("FORBIDDEN"),
@@ -318,7 +322,11 @@ async fn every_intervention_and_note_action_and_every_export_follows_the_role_ma
                 .unwrap();
             assert_eq!(response.status().as_u16(), 200, "{export} by a {who}");
         }
-        for key in ["viewer-key-0123456789", "ingest-key-0123456789", "admin-key-0123456789"] {
+        for key in [
+            "viewer-key-0123456789",
+            "ingest-key-0123456789",
+            "admin-key-0123456789",
+        ] {
             let status = app
                 .client
                 .get(&url)
@@ -385,10 +393,18 @@ fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
 
 #[tokio::test]
 async fn each_export_parses_as_csv_with_the_lists_own_rows_and_neutralised_formulas() {
-    let app = app_with_an_alert("admin:admin-key-0123456789", &[("ben@example.com", UserRole::Coach)]).await;
+    let app = app_with_an_alert(
+        "admin:admin-key-0123456789",
+        &[("ben@example.com", UserRole::Coach)],
+    )
+    .await;
     let admin = |query: &'static str, variables: Value| {
         let app = &app;
-        async move { app.graphql_as(Some("admin-key-0123456789"), query, variables).await.1 }
+        async move {
+            app.graphql_as(Some("admin-key-0123456789"), query, variables)
+                .await
+                .1
+        }
     };
     let names = [
         "=HYPERLINK(\"http://evil.example\")",

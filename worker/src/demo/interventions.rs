@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use crate::{
+    alerts::store::{Action, act},
     audit::Actor,
     events::{InProcessBus, SharedBus},
     interventions::{
@@ -61,11 +62,14 @@ pub async fn create(
     let config = InterventionsConfig::default();
     let scoring = ScoringConfig::default();
     let bus: SharedBus = InProcessBus::new();
-    // One open flag alert per tutor, in a stable order.
+    // One open flag alert per tutor, in a stable order, leaving alone the ones the demo's
+    // alert work took (assigned) or left overdue.
     let mut seen = std::collections::BTreeSet::new();
     let alerts: Vec<alert::Model> = Alert::find()
         .filter(alert::Column::Status.eq(AlertStatus::Open))
         .filter(alert::Column::Kind.eq(AlertKind::Flag))
+        .filter(alert::Column::AssigneeId.is_null())
+        .filter(alert::Column::AckDueAt.gt(now))
         .order_by_asc(alert::Column::Id)
         .all(db)
         .await?
@@ -94,9 +98,15 @@ pub async fn create(
         let p = store::plan(db, &bus, actor, &plan, &config, planned)
             .await
             .map_err(failed("plan"))?;
+        // The owner took the alert when planning. The generated tutors keep their rates, so
+        // their flags stand: the alert stays acknowledged rather than resolved as actioned,
+        // which the next recompute would only reopen.
+        act(db, &bus, actor, a.id, a.version, &Action::Acknowledge, planned)
+            .await
+            .map_err(failed("acknowledge"))?;
         let completion = Completion {
             note: Some("Done; the tutor agreed to a plan.".into()),
-            resolve_alerts: true,
+            resolve_alerts: false,
         };
         store::complete(db, &bus, actor, p.intervention.id, 1, &completion, &config, done)
             .await
