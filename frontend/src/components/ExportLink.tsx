@@ -33,7 +33,7 @@ export function ExportLink({ href, what }: ExportLinkProps) {
   return (
     <span className="inline-flex flex-col items-end gap-1">
       <a href={href} download onClick={download} className="btn" aria-label={`Export ${what} as CSV`} data-testid="export-csv">
-        <span aria-hidden="true">⭳</span> Export CSV
+        <span aria-hidden="true">↓</span> Export CSV
       </a>
       {error && (
         <span role="alert" className="text-xs text-red-900">

@@ -209,7 +209,7 @@ function GroupsPanel({ title, groups, testId }: { title: string; groups: readonl
                     {g.medianChangeInterval ? (
                       <span className="block text-xs text-slate-600">{formatChangeInterval(g.medianChangeInterval)}</span>
                     ) : (
-                      g.medianChange !== null && g.medianChange !== undefined && <span className="block text-xs text-slate-600">interval from 6 judged</span>
+                      g.medianChange !== null && g.medianChange !== undefined && <span className="block text-xs text-slate-600">no interval under 6 judged</span>
                     )}
                   </td>
                 </tr>

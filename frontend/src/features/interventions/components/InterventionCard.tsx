@@ -79,7 +79,7 @@ export function InterventionCard({ intervention: iv, viewer, now, hideTutor, onS
       )}
       {iv.completionNote && <p className="rounded bg-slate-50 p-2 text-sm text-slate-800">Done: “{iv.completionNote}”</p>}
       {iv.cancelReason && <p className="rounded bg-slate-50 p-2 text-sm text-slate-800">Cancelled: “{iv.cancelReason}”</p>}
-      {(iv.outcome || pending || iv.assessment) && (
+      {iv.status !== 'PLANNED' && (iv.outcome || pending || iv.assessment) && (
         <dl className="grid gap-2 text-sm sm:grid-cols-2">
           <div>
             <dt className="text-xs text-slate-600">Measured outcome</dt>
