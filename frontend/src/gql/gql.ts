@@ -40,6 +40,7 @@ type Documents = {
     "\n  subscription ScoreUpdates {\n    tutorScoreUpdated {\n      snapshot\n      tutorId\n      score {\n        ...TutorScoreFields\n      }\n    }\n  }\n": typeof types.ScoreUpdatesDocument,
     "\n  fragment NoteFields on Note {\n    id\n    tutorId\n    authorId\n    authorLabel\n    body\n    pinned\n    editable\n    version\n    createdAt\n    editedAt\n  }\n": typeof types.NoteFieldsFragmentDoc,
     "\n  query TutorNotes($id: ID!) {\n    tutor(id: $id) {\n      id\n      notes(first: 50) {\n        ...NoteFields\n      }\n    }\n  }\n": typeof types.TutorNotesDocument,
+    "\n  subscription TutorNotesChanged($tutorId: ID!) {\n    tutorTimeline(tutorId: $tutorId) {\n      snapshot\n      action\n    }\n  }\n": typeof types.TutorNotesChangedDocument,
     "\n  mutation AddNote($tutorId: ID!, $body: String!, $pinned: Boolean!) {\n    addNote(tutorId: $tutorId, body: $body, pinned: $pinned) {\n      ...NoteFields\n    }\n  }\n": typeof types.AddNoteDocument,
     "\n  mutation EditNote($id: ID!, $version: Int!, $body: String, $pinned: Boolean) {\n    editNote(id: $id, version: $version, body: $body, pinned: $pinned) {\n      ...NoteFields\n    }\n  }\n": typeof types.EditNoteDocument,
     "\n  query Overview {\n    overview(recentChanges: 10) {\n      tutors\n      highRisk\n      mediumRisk\n      lowRisk\n      unscored\n      averageRescheduleRate30d\n      sessionsLast24h\n      openAlerts\n      overdueAlerts\n      unassignedAlerts\n      outcomesMissing\n      recentRiskChanges {\n        tutorId\n        tutorName\n        from\n        to\n        flags\n        at\n        version\n      }\n    }\n    scoringRules {\n      rescheduleThreshold\n    }\n    tutors(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          score {\n            window(days: 30) {\n              rescheduleRate\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.OverviewDocument,
@@ -86,6 +87,7 @@ const documents: Documents = {
     "\n  subscription ScoreUpdates {\n    tutorScoreUpdated {\n      snapshot\n      tutorId\n      score {\n        ...TutorScoreFields\n      }\n    }\n  }\n": types.ScoreUpdatesDocument,
     "\n  fragment NoteFields on Note {\n    id\n    tutorId\n    authorId\n    authorLabel\n    body\n    pinned\n    editable\n    version\n    createdAt\n    editedAt\n  }\n": types.NoteFieldsFragmentDoc,
     "\n  query TutorNotes($id: ID!) {\n    tutor(id: $id) {\n      id\n      notes(first: 50) {\n        ...NoteFields\n      }\n    }\n  }\n": types.TutorNotesDocument,
+    "\n  subscription TutorNotesChanged($tutorId: ID!) {\n    tutorTimeline(tutorId: $tutorId) {\n      snapshot\n      action\n    }\n  }\n": types.TutorNotesChangedDocument,
     "\n  mutation AddNote($tutorId: ID!, $body: String!, $pinned: Boolean!) {\n    addNote(tutorId: $tutorId, body: $body, pinned: $pinned) {\n      ...NoteFields\n    }\n  }\n": types.AddNoteDocument,
     "\n  mutation EditNote($id: ID!, $version: Int!, $body: String, $pinned: Boolean) {\n    editNote(id: $id, version: $version, body: $body, pinned: $pinned) {\n      ...NoteFields\n    }\n  }\n": types.EditNoteDocument,
     "\n  query Overview {\n    overview(recentChanges: 10) {\n      tutors\n      highRisk\n      mediumRisk\n      lowRisk\n      unscored\n      averageRescheduleRate30d\n      sessionsLast24h\n      openAlerts\n      overdueAlerts\n      unassignedAlerts\n      outcomesMissing\n      recentRiskChanges {\n        tutorId\n        tutorName\n        from\n        to\n        flags\n        at\n        version\n      }\n    }\n    scoringRules {\n      rescheduleThreshold\n    }\n    tutors(first: 100) {\n      totalCount\n      edges {\n        node {\n          id\n          score {\n            window(days: 30) {\n              rescheduleRate\n            }\n          }\n        }\n      }\n    }\n  }\n": types.OverviewDocument,
@@ -224,6 +226,10 @@ export function graphql(source: "\n  fragment NoteFields on Note {\n    id\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TutorNotes($id: ID!) {\n    tutor(id: $id) {\n      id\n      notes(first: 50) {\n        ...NoteFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query TutorNotes($id: ID!) {\n    tutor(id: $id) {\n      id\n      notes(first: 50) {\n        ...NoteFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TutorNotesChanged($tutorId: ID!) {\n    tutorTimeline(tutorId: $tutorId) {\n      snapshot\n      action\n    }\n  }\n"): (typeof documents)["\n  subscription TutorNotesChanged($tutorId: ID!) {\n    tutorTimeline(tutorId: $tutorId) {\n      snapshot\n      action\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import { graphql } from '@/gql';
 
 graphql(`
@@ -30,6 +30,26 @@ export const tutorNotesQuery = graphql(`
 
 export function useTutorNotes(id: string) {
   return useQuery({ query: tutorNotesQuery, variables: { id } });
+}
+
+/** Says when something happens to the tutor: a note by someone else among it. */
+export const tutorNotesChangedSubscription = graphql(`
+  subscription TutorNotesChanged($tutorId: ID!) {
+    tutorTimeline(tutorId: $tutorId) {
+      snapshot
+      action
+    }
+  }
+`);
+
+/** Counts the stream's snapshots and note changes: the notes refetch when it changes. */
+export function useNotesChanged(tutorId: string) {
+  const [{ data }] = useSubscription(
+    { query: tutorNotesChangedSubscription, variables: { tutorId } },
+    (count: number = 0, message: { tutorTimeline: { snapshot: boolean; action?: string | null } }) =>
+      message.tutorTimeline.snapshot || message.tutorTimeline.action?.startsWith('note.') ? count + 1 : count,
+  );
+  return data ?? 0;
 }
 
 export const addNoteMutation = graphql(`

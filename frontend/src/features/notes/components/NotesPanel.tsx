@@ -1,6 +1,6 @@
 // Notes on a tutor: add one (pinned or not), pin and unpin any, and change the text of one's
 // own within the server's edit window (after it, the note is kept as written). Text is shown
-// as text, never as HTML.
+// as text, never as HTML. Live: another person's note appears when the tutor's stream says so.
 import { useState, type FormEvent } from 'react';
 import type { CombinedError } from 'urql';
 import { Panel } from '@/components/Panel';
@@ -9,7 +9,7 @@ import { EmptyState, ErrorState } from '@/components/States';
 import type { NoteFieldsFragment } from '@/gql/graphql';
 import { formatDateTime } from '@/lib/format';
 import { useRefetchOn } from '@/lib/use-refetch-on';
-import { useNoteActions, useTutorNotes } from '../api/notes';
+import { useNoteActions, useNotesChanged, useTutorNotes } from '../api/notes';
 
 const MAX_LENGTH = 4000;
 
@@ -39,6 +39,7 @@ function errorText(error: CombinedError): string {
 export function NotesPanel({ tutorId, canWrite, userId, signal }: NotesPanelProps) {
   const [{ data, error }, refetch] = useTutorNotes(tutorId);
   useRefetchOn(signal, refetch, 300);
+  useRefetchOn(useNotesChanged(tutorId), refetch, 300);
   const { add, busy } = useNoteActions();
   const [body, setBody] = useState('');
   const [pinned, setPinned] = useState(false);
