@@ -68,11 +68,17 @@ function Shell({ me, children }: { me?: Me; children: ReactNode }) {
               <NavLink to="/alerts" className={navClass}>
                 Alerts
               </NavLink>
+              <NavLink to="/interventions" className={navClass}>
+                Interventions
+              </NavLink>
               <NavLink to="/upcoming" className={navClass}>
                 Upcoming
               </NavLink>
               <NavLink to="/tutors" className={navClass}>
                 Tutors
+              </NavLink>
+              <NavLink to="/effectiveness" className={navClass}>
+                Effectiveness
               </NavLink>
               <NavLink to="/model" className={navClass}>
                 Model

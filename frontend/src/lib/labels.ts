@@ -4,6 +4,8 @@ import type {
   AlertSeverity,
   AlertStatus,
   FlagCode,
+  InterventionStatus,
+  OutcomeVerdict,
   RiskLevel,
   SessionStatus,
   UserRole,
@@ -48,3 +50,20 @@ export const alertResolutionLabel: Record<AlertResolution, string> = {
   FALSE_ALARM: 'False alarm',
   RECOVERED: 'Recovered (the flag cleared)',
 };
+
+export const interventionStatusLabel: Record<InterventionStatus, string> = {
+  PLANNED: 'Planned',
+  DONE: 'Done',
+  CANCELLED: 'Cancelled',
+};
+
+export const verdictLabel: Record<OutcomeVerdict, string> = {
+  IMPROVED: 'Improved',
+  NO_CHANGE: 'No change',
+  WORSE: 'Worse',
+  NOT_ENOUGH_DATA: 'Not enough data',
+  CHURNED: 'Churned (no sessions after)',
+};
+
+/** The verdicts an owner may give (the others are measured only). */
+export const assessableVerdicts: OutcomeVerdict[] = ['IMPROVED', 'NO_CHANGE', 'WORSE'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertFixture } from '@/testing/alert-fixture';
+import { interventionFixture } from '@/testing/intervention-fixture';
 import { scoreFixture } from '@/testing/fixtures';
 import { initialLiveState, liveReducer, type LiveAction, type LiveState, type RiskChange, type ScoreUpdate } from './live-state';
 
@@ -90,5 +91,25 @@ describe('alert changes', () => {
     const state = changed(initialLiveState, { type: 'alertChanged', update: { snapshot: true, action: null, alert: null } });
     expect(state.alertChanges).toBe(1);
     expect(state.alerts.size).toBe(0);
+  });
+});
+
+describe('intervention changes', () => {
+  const ivUpdate = (version: number, status: 'PLANNED' | 'DONE') => ({
+    snapshot: false,
+    action: 'intervention.completed',
+    intervention: interventionFixture({ version, status }),
+  });
+
+  it('keeps the newest version of each intervention and counts every change and snapshot', () => {
+    let state = liveReducer(initialLiveState, { type: 'interventionChanged', update: ivUpdate(3, 'DONE') });
+    expect(state.interventions.get('iv-1')?.status).toBe('DONE');
+    expect(state.interventionChanges).toBe(1);
+    const held = state;
+    state = liveReducer(state, { type: 'interventionChanged', update: ivUpdate(2, 'PLANNED') });
+    expect(state).toBe(held);
+    state = liveReducer(state, { type: 'interventionChanged', update: { snapshot: true, action: null, intervention: null } });
+    expect(state.interventionChanges).toBe(2);
+    expect(state.interventions.get('iv-1')?.version).toBe(3);
   });
 });

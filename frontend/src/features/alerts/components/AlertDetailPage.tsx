@@ -25,9 +25,11 @@ interface AlertDetailPageProps {
   /** This alert as last received live, if it changed since the page loaded. */
   liveAlert: AlertItem | undefined;
   resync: number;
+  /** Other areas' panels about this alert (its interventions), shown after its evidence. */
+  panels?: (alert: { tutorId: string; resolved: boolean }) => ReactNode;
 }
 
-export function AlertDetailPage({ id, viewer, liveAlert, resync }: AlertDetailPageProps) {
+export function AlertDetailPage({ id, viewer, liveAlert, resync, panels }: AlertDetailPageProps) {
   const [{ data, error }, refetch] = useAlertDetail(id);
   const [assigneesResult] = useAssignees(false);
   useRefetchOn(resync, refetch);
@@ -134,6 +136,7 @@ export function AlertDetailPage({ id, viewer, liveAlert, resync }: AlertDetailPa
         <Panel title="History">
           <History events={fetched.history} names={names} />
         </Panel>
+        {panels?.({ tutorId: alert.tutorId, resolved: alert.status === 'RESOLVED' })}
       </div>
     </div>
   );

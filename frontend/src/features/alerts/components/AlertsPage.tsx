@@ -4,10 +4,12 @@
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useMutation } from 'urql';
+import { ExportLink } from '@/components/ExportLink';
 import { Skeleton } from '@/components/Skeleton';
 import { EmptyState, ErrorState } from '@/components/States';
 import type { AlertSeverity, AlertSortField } from '@/gql/graphql';
 import { newestAlert, type AlertItem } from '@/lib/alert';
+import { exportUrl } from '@/lib/export';
 import { alertSeverityLabel } from '@/lib/labels';
 import { useNow } from '@/lib/use-now';
 import { useRefetchOn } from '@/lib/use-refetch-on';
@@ -65,16 +67,20 @@ export function AlertsPage({ viewer, liveAlerts, alertChanges, resync }: AlertsP
   const assignees = assigneesResult.data?.assignees ?? [];
   const alerts = data?.alerts.edges.map(({ node }) => newestAlert(node, liveAlerts.get(node.id))) ?? [];
   const chosen = alerts.filter((a) => selected.has(a.id));
+  const { filter, sort } = toAlertsVariables(state);
 
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-bold">Alerts</h1>
-        {data && (
-          <p className="text-sm text-slate-700" data-testid="alert-count" aria-live="polite">
-            {data.alerts.totalCount} {data.alerts.totalCount === 1 ? 'alert' : 'alerts'}
-          </p>
-        )}
+        <div className="flex flex-wrap items-center gap-3">
+          {data && (
+            <p className="text-sm text-slate-700" data-testid="alert-count" aria-live="polite">
+              {data.alerts.totalCount} {data.alerts.totalCount === 1 ? 'alert' : 'alerts'}
+            </p>
+          )}
+          <ExportLink href={exportUrl('alerts', { filter, sort })} what="these alerts" />
+        </div>
       </div>
       <QueueFilters state={state} signedIn={signedIn} onChange={show} />
       {viewer.canTriage && chosen.length > 0 && (

@@ -1,8 +1,9 @@
-// Runs the dashboard's three global subscriptions (scores, risk changes, alerts) once, for every page, and hands what they say to
+// Runs the dashboard's global subscriptions (scores, risk changes, alerts, interventions) once, for every page, and hands what they say to
 // the pages through context. Pages read it with `useLive()`; toasts render here.
 import { createContext, use, useCallback, useEffect, useReducer, type ReactNode } from 'react';
 import { useClient } from 'urql';
 import { alertChangesSubscription } from '../api/alert-changes';
+import { interventionChangesSubscription } from '../api/intervention-changes';
 import { riskChangesSubscription } from '../api/risk-changes';
 import { scoreUpdatesSubscription } from '../api/score-updates';
 import { initialLiveState, liveReducer, type LiveState } from '../live-state';
@@ -26,7 +27,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const alerts = client.subscription(alertChangesSubscription, {}).subscribe(({ data }) => {
       if (data) dispatch({ type: 'alertChanged', update: data.alertChanged });
     });
+    const interventions = client.subscription(interventionChangesSubscription, {}).subscribe(({ data }) => {
+      if (data) dispatch({ type: 'interventionChanged', update: data.interventionChanged });
+    });
     return () => {
+      interventions.unsubscribe();
       scores.unsubscribe();
       risks.unsubscribe();
       alerts.unsubscribe();

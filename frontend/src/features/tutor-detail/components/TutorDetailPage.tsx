@@ -1,10 +1,12 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import { ExportLink } from '@/components/ExportLink';
 import { FlagChips } from '@/components/FlagChips';
 import { Panel } from '@/components/Panel';
 import { RiskBadge } from '@/components/RiskBadge';
 import { Skeleton } from '@/components/Skeleton';
 import { EmptyState, ErrorState } from '@/components/States';
+import { exportUrl } from '@/lib/export';
 import { formatDateTime, formatPercent, formatScore } from '@/lib/format';
 import { newestScore, type TutorScore } from '@/lib/score';
 import { useRefetchOn } from '@/lib/use-refetch-on';
@@ -129,7 +131,7 @@ export function TutorDetailPage({ id, liveScore, resync, panels }: TutorDetailPa
         <Panel title="Recent reschedules">
           <RecentReschedules reschedules={tutor.recentReschedules} />
         </Panel>
-        <Panel title="Recent sessions">
+        <Panel title="Recent sessions" aside={<ExportLink href={exportUrl('sessions', { extra: { tutorId: tutor.id } })} what="all of this tutor’s sessions" />}>
           <RecentSessions sessions={tutor.sessions.edges} />
         </Panel>
       </div>

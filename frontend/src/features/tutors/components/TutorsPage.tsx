@@ -1,6 +1,8 @@
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
+import { ExportLink } from '@/components/ExportLink';
 import { Skeleton } from '@/components/Skeleton';
 import { EmptyState, ErrorState } from '@/components/States';
+import { exportUrl } from '@/lib/export';
 import { newestScore, type TutorScore } from '@/lib/score';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { useRefetchOn } from '@/lib/use-refetch-on';
@@ -40,10 +42,14 @@ export function TutorsPage({ liveScores, resync }: TutorsPageProps) {
   const { data, error, fetching } = result;
   const tutors = data?.tutors;
   const filtered = state.risk !== null || state.flag !== null || state.search !== '';
+  const shownQuery = toQueryVariables({ ...state, search });
 
   return (
     <div className="flex flex-col gap-4">
-      <h1 className="text-2xl font-bold">Tutors</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-bold">Tutors</h1>
+        <ExportLink href={exportUrl('tutors', { filter: shownQuery.filter, sort: shownQuery.sort, search: shownQuery.search })} what="these tutors" />
+      </div>
       <TutorsFilters state={state} onChange={(next, replace) => show(next, [], replace)} />
       {error && !data ? (
         <ErrorState title="Could not load tutors" error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
