@@ -3,11 +3,12 @@
 //! the backstop): a new flag opens an alert, or reopens the tutor's alert for that flag
 //! resolved within `ALERT_REOPEN_DAYS`; a flag going from warning to critical escalates its
 //! alert; a snoozed alert whose time came and whose flag is still there opens again; a flag
-//! that cleared resolves its alert as `RECOVERED`, whatever its state. Each transition is
+//! that cleared resolves its alert as `RECOVERED`, whatever its state; an alert a person
+//! resolved stays resolved while its flag stands. Each transition is
 //! audited (actor: system) and notified as the notification rules say.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{AlertKind, AlertResolution, AlertSeverity, AlertStatus, alert, prelude::*, tutor};
+use entity::{AlertKind, AlertResolution, AlertSeverity, AlertStatus, alert, prelude::*, tutor, tutor_score};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set,
@@ -45,12 +46,13 @@ pub fn state(a: &alert::Model) -> serde_json::Value {
     })
 }
 
-/// Brings the tutor's flag alerts in line with `report`; returns what changed, to publish
-/// after the commit.
+/// Brings the tutor's flag alerts in line with `report` (the tutor's score before it:
+/// `previous`); returns what changed, to publish after the commit.
 pub async fn after_recompute<C: ConnectionTrait>(
     db: &C,
     tutor: &tutor::Model,
     report: &ScoreReport,
+    previous: Option<&tutor_score::Model>,
     config: &AlertsConfig,
     mail: Option<&MailConfig>,
     now: DateTime<Utc>,
@@ -64,8 +66,12 @@ pub async fn after_recompute<C: ConnectionTrait>(
     let mut changes = Vec::new();
     for flag in &report.flags {
         let code = flag.code.as_str();
+        // A flag the previous score had too never left: a person resolved its alert in
+        // between (actioned, or a false alarm), and that stands until the flag clears.
+        let continuous = previous.is_some_and(|p| p.flag_codes.contains(&format!(",{code},")));
         let change = match unresolved.iter().find(|a| a.flag_code == code) {
             Some(current) => still_flagged(db, current, flag, config, now).await?,
+            None if continuous => None,
             None => Some(flagged_again(db, tutor, flag, config, now).await?),
         };
         changes.extend(change);

@@ -11,7 +11,6 @@ use sea_orm::{
 };
 
 use crate::{
-    alerts::store::{Action, act},
     audit::Actor,
     events::{InProcessBus, SharedBus},
     interventions::{
@@ -98,15 +97,9 @@ pub async fn create(
         let p = store::plan(db, &bus, actor, &plan, &config, planned)
             .await
             .map_err(failed("plan"))?;
-        // The owner took the alert when planning. The generated tutors keep their rates, so
-        // their flags stand: the alert stays acknowledged rather than resolved as actioned,
-        // which the next recompute would only reopen.
-        act(db, &bus, actor, a.id, a.version, &Action::Acknowledge, planned)
-            .await
-            .map_err(failed("acknowledge"))?;
         let completion = Completion {
             note: Some("Done; the tutor agreed to a plan.".into()),
-            resolve_alerts: false,
+            resolve_alerts: true,
         };
         store::complete(db, &bus, actor, p.intervention.id, 1, &completion, &config, done)
             .await

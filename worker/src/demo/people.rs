@@ -66,13 +66,16 @@ pub async fn create(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<D
         models.push(user);
     }
 
-    // Score every tutor now, so that the alerts exist to be worked (the worker scores them
-    // again from the queued jobs; nothing changes then).
+    // Score every tutor now, so that the alerts exist to be worked. Twice: a score depends on
+    // the tutor's previous level (hysteresis), so the first pass, from no level, can flag less
+    // than the worker's next pass would; after the second, the worker's recomputes from the
+    // queued jobs change nothing.
     let clock = ManualClock::new(now);
     let scoring = ScoringConfig::default();
     let alerts = AlertsConfig::default();
     let predictions = crate::predictions::PredictionConfig::default();
-    for tutor_id in tutors::read::active_ids(db).await? {
+    let ids = tutors::read::active_ids(db).await?;
+    for tutor_id in ids.iter().chain(ids.iter()).copied() {
         let effects = Effects {
             alerts: &alerts,
             predictions: &predictions,

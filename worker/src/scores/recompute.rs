@@ -153,8 +153,16 @@ pub async fn recompute_tutor(
         )
         .await?;
     }
-    let mut alerts =
-        alerts::sync::after_recompute(&txn, &tutor, &report, effects.alerts, effects.mail, now).await?;
+    let mut alerts = alerts::sync::after_recompute(
+        &txn,
+        &tutor,
+        &report,
+        previous.as_ref(),
+        effects.alerts,
+        effects.mail,
+        now,
+    )
+    .await?;
     if let Some((version, model)) = predictions::store::promoted(&txn).await? {
         let predicted = predictions::store::refresh_tutor(
             &txn,

@@ -302,6 +302,60 @@ async fn a_flag_returning_within_the_window_reopens_its_alert_and_later_opens_a_
 }
 
 #[tokio::test]
+async fn an_alert_a_coach_resolved_stays_resolved_while_its_flag_stands_and_opens_again_when_it_returns() {
+    let w = spawn_worker(None).await;
+    let t = w.tutor("dismissed", "Dismissed").await;
+    sessions(&w, &t, 12, 48).await;
+    w.drain().await;
+    let coach = person(&w, "Coach", UserRole::Coach).await;
+    let opened = alerts_of(&w, &t).await;
+    assert_eq!(opened.len(), 1);
+    act(
+        w.db(),
+        &bus(&w),
+        &Actor::user(&coach),
+        opened[0].id,
+        opened[0].version,
+        &Action::Resolve {
+            resolution: AlertResolution::FalseAlarm,
+            note: Some("A platform outage, not the tutor.".into()),
+        },
+        w.clock.now(),
+    )
+    .await
+    .unwrap();
+
+    // More sessions at the same rate: the flag stands, and so does the coach's verdict.
+    w.clock.advance(Duration::hours(1));
+    sessions(&w, &t, 1, 4).await;
+    w.drain().await;
+    let after = alerts_of(&w, &t).await;
+    assert_eq!(after.len(), 1, "no new alert for a flag that never left");
+    assert_eq!(
+        (after[0].status, after[0].resolution),
+        (AlertStatus::Resolved, Some(AlertResolution::FalseAlarm))
+    );
+
+    // The flag clears (the sessions leave the windows), then returns: an alert opens again
+    // (a new one here: the verdict is older than ALERT_REOPEN_DAYS), and the verdict stays.
+    w.clock.advance(Duration::days(100));
+    jobs::enqueue_recompute(w.db(), [t.id], w.clock.now())
+        .await
+        .unwrap();
+    w.drain().await;
+    w.clock.advance(Duration::days(5));
+    sessions(&w, &t, 12, 48).await;
+    w.drain().await;
+    let returned = alerts_of(&w, &t).await;
+    assert_eq!(returned.len(), 2, "a flag that came back is an alert again");
+    assert_eq!(
+        (returned[0].status, returned[0].resolution),
+        (AlertStatus::Resolved, Some(AlertResolution::FalseAlarm))
+    );
+    assert_eq!(returned[1].status, AlertStatus::Open);
+}
+
+#[tokio::test]
 async fn an_escalation_notifies_the_assignee_once_and_openings_go_to_the_administrators() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
