@@ -22,6 +22,8 @@ pub enum ApiError {
     Unauthenticated,
     /// The caller's role does not allow the operation; names the role it needs.
     Forbidden(&'static str),
+    /// The role allows it, but not for this caller on this thing (why, in words).
+    NotAllowed(String),
     /// Too many requests for this key.
     RateLimited { retry_after_seconds: u64 },
     /// A dependency (the database) is down or overloaded.
@@ -43,7 +45,7 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::BadUserInput { field, message } => format!("{field}: {message}"),
-            ApiError::NotFound(what) | ApiError::Conflict(what) => what.clone(),
+            ApiError::NotFound(what) | ApiError::Conflict(what) | ApiError::NotAllowed(what) => what.clone(),
             ApiError::Unauthenticated => "a valid API key is required (Authorization: Bearer <key>)".into(),
             ApiError::Forbidden(role) => format!("this operation needs the {role} role"),
             ApiError::RateLimited { retry_after_seconds } => {
@@ -61,7 +63,7 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::Unauthenticated => "UNAUTHENTICATED",
-            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::Forbidden(_) | ApiError::NotAllowed(_) => "FORBIDDEN",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
@@ -111,6 +113,7 @@ impl From<DomainError> for ApiError {
             DomainError::Invalid { field, rule } => ApiError::BadUserInput { field, message: rule },
             DomainError::NotFound(what) => ApiError::NotFound(what),
             DomainError::Conflict(what) => ApiError::Conflict(what),
+            DomainError::NotAllowed(why) => ApiError::NotAllowed(why),
             DomainError::Database(e) => e.into(),
         }
     }

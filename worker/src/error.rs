@@ -19,6 +19,8 @@ pub enum DomainError {
     NotFound(String),
     /// Someone else changed it first (the caller acted on a stale version).
     Conflict(String),
+    /// The caller's role allows the operation, but not on this thing (why, in words).
+    NotAllowed(String),
     /// The database refused or could not be reached.
     Database(DbErr),
 }

@@ -67,14 +67,17 @@ pub async fn run(system: &mut System, report: &mut Report) -> Result<()> {
     row.rate_per_s = Some(examples as f64 / fit_total.as_secs_f64());
     row.note = format!(
         "{:.2} s for {} examples from {} sessions: reading + features {:.2} s, fitting + judging {:.2} s; \
-         holdout AUC {} vs baseline {}; {}; peak RSS of this process {}",
+         holdout ({}) AUC {} vs baseline {}, Brier {} vs {}; {}; peak RSS of this process {}",
         fit_total.as_secs_f64(),
         fmt_int(examples as u64),
         fmt_int(sessions_total),
         reading.as_secs_f64(),
         fitting.as_secs_f64(),
+        fmt_int(stored.holdout_samples as u64),
         figure(stored.auc),
         figure(stored.baseline_auc),
+        figure(stored.brier),
+        figure(stored.baseline_brier),
         if stored.promoted {
             "promoted"
         } else {
@@ -89,6 +92,7 @@ pub async fn run(system: &mut System, report: &mut Report) -> Result<()> {
     row.details = json!({
         "sessions": sessions_total,
         "examples": examples,
+        "holdout": stored.holdout_samples,
         "fit_total_s": fit_total.as_secs_f64(),
         "reading_s": reading.as_secs_f64(),
         "fitting_s": fitting.as_secs_f64(),

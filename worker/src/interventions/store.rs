@@ -429,9 +429,8 @@ pub async fn assess(
         None => true,
     };
     if !allowed {
-        return Err(DomainError::invalid(
-            "id",
-            "only the intervention's owner (or an admin) may assess it",
+        return Err(DomainError::NotAllowed(
+            "only the intervention's owner (or an admin) may assess it".into(),
         ));
     }
     let mut row = current.clone().into_active_model();

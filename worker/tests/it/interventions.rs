@@ -554,7 +554,7 @@ async fn only_the_owner_or_an_admin_assesses_and_both_verdicts_are_kept() {
     .unwrap();
     let v = done.intervention.version;
     let not_owner = store::assess(w.db(), &bus(&w), &cleo, p.id, v, OutcomeVerdict::Worse, None, now).await;
-    assert!(matches!(not_owner, Err(DomainError::Invalid { rule, .. }) if rule.contains("owner")));
+    assert!(matches!(not_owner, Err(DomainError::NotAllowed(why)) if why.contains("owner")));
     let measured_only = store::assess(
         w.db(),
         &bus(&w),
