@@ -25,7 +25,7 @@ lint:
 MODE ?= embedded
 SCALE ?= small
 DURATION ?= 10
-SCENARIOS ?= ingest,e2e,fanout,reads,recompute
+SCENARIOS ?= ingest,limit,e2e,fanout,reads,recompute
 WORKERS ?= 1
 BENCH_ARGS ?=
 bench:

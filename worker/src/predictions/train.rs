@@ -60,6 +60,15 @@ pub const ALPHAS: [f64; 5] = [0.01, 0.1, 1.0, 10.0, 100.0];
 /// Fewest holdout outcomes a model is judged on.
 pub const MIN_HOLDOUT: usize = 100;
 
+/// Most rows the penalty search fits on.
+pub const SEARCH_ROWS: usize = 200_000;
+
+/// Every k-th item, so that at most `most` remain, spread evenly over the period.
+fn thin<T: Clone>(items: &[T], most: usize) -> Vec<T> {
+    let step = items.len().div_ceil(most.max(1)).max(1);
+    items.iter().step_by(step).cloned().collect()
+}
+
 fn split<T>(items: &[T], share: f64) -> (&[T], &[T]) {
     let cut = ((items.len() as f64) * share).round() as usize;
     items.split_at(cut.min(items.len()))
@@ -93,9 +102,11 @@ pub fn train(mut examples: Vec<Example>) -> Evaluation {
         );
         return evaluation;
     }
-    // The penalty, on the newest fifth of the older part.
+    // The penalty, on the newest fifth of the older part; with many outcomes, from an even
+    // sample of the rest (the choice among five penalties needs no million rows, and the
+    // search is five fits).
     let (fit_part, validation) = split(older, 0.8);
-    let (fit_rows, fit_labels) = rows(fit_part);
+    let (fit_rows, fit_labels) = rows(&thin(fit_part, SEARCH_ROWS));
     let alpha = ALPHAS
         .iter()
         .filter_map(|alpha| {
@@ -182,6 +193,23 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn the_penalty_search_sample_spans_the_whole_period() {
+        let items: Vec<usize> = (0..1_000).collect();
+        let thinned = thin(&items, 300);
+        assert!(thinned.len() <= 300 && thinned.len() >= 250, "{}", thinned.len());
+        assert_eq!(thinned[0], 0);
+        assert!(
+            *thinned.last().unwrap() >= 996,
+            "the newest part is in the sample"
+        );
+        assert_eq!(
+            thin(&items, 5_000).len(),
+            1_000,
+            "fewer than the cap: all of them"
+        );
     }
 
     #[test]
