@@ -69,9 +69,18 @@ struct Past {
     booked_at: Option<DateTime<Utc>>,
 }
 
-/// The tutors' sessions (and reschedules) from `from` on, by tutor, in time order.
-async fn history<C: ConnectionTrait>(db: &C, from: DateTime<Utc>) -> Result<HashMap<Uuid, Vec<Past>>, DbErr> {
+/// Tutors whose history is read (and turned into examples) at once: memory then holds a few
+/// hundred tutors' sessions, not the whole table's.
+const TUTORS_PER_READ: usize = 500;
+
+/// These tutors' sessions (and reschedules) from `from` on, by tutor, in time order.
+async fn history<C: ConnectionTrait>(
+    db: &C,
+    tutors: &[Uuid],
+    from: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Vec<Past>>, DbErr> {
     let rows: Vec<(session::Model, Option<reschedule::Model>)> = Session::find()
+        .filter(session::Column::TutorId.is_in(tutors.iter().copied()))
         .filter(session::Column::ScheduledStart.gte(from))
         .find_also_related(Reschedule)
         .order_by_asc(session::Column::ScheduledStart)
@@ -98,8 +107,22 @@ pub async fn training_examples<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<(Vec<Example>, Vec<Example>), DbErr> {
     let from = now - Duration::days(config.training_days);
-    let by_tutor = history(db, from - Duration::days(90)).await?;
-    Ok(examples(&by_tutor, from, now, scoring))
+    let tutors: Vec<Uuid> = Tutor::find()
+        .select_only()
+        .column(entity::tutor::Column::Id)
+        .order_by_asc(entity::tutor::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let (mut failures, mut firsts) = (Vec::new(), Vec::new());
+    for chunk in tutors.chunks(TUTORS_PER_READ) {
+        // 90 more days of history, for the features of the oldest examples.
+        let by_tutor = history(db, chunk, from - Duration::days(90)).await?;
+        let (f, p) = examples(&by_tutor, from, now, scoring);
+        failures.extend(f);
+        firsts.extend(p);
+    }
+    Ok((failures, firsts))
 }
 
 /// The training examples: every session with an outcome that ended before `now`, its
