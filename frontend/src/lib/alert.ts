@@ -29,6 +29,7 @@ graphql(`
     resolvedAt
     reopenedCount
     version
+    summary
     latestEvidence {
       code
       severity

@@ -20,6 +20,7 @@ export function alertFixture(overrides: Partial<AlertItem> = {}): AlertItem {
     resolvedAt: null,
     reopenedCount: 0,
     version: 1,
+    summary: '27 of 48 sessions rescheduled by the tutor in 90 days',
     latestEvidence: {
       code: 'RESCHEDULE_RATE',
       severity: 'CRITICAL',

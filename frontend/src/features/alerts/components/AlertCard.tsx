@@ -69,7 +69,9 @@ export function AlertCard({ alert, viewer, assignees, now, selected, onSelect, o
           tutorName
         )}
       </h3>
-      {alert.latestEvidence && <p className="line-clamp-3 text-sm text-slate-700">{alert.latestEvidence.evidence}</p>}
+      {(alert.latestEvidence?.evidence ?? alert.summary) && (
+        <p className="line-clamp-3 text-sm text-slate-700">{alert.latestEvidence?.evidence ?? alert.summary}</p>
+      )}
       <p className="text-xs text-slate-600">
         {alert.assignee ? (
           <>
