@@ -18,6 +18,7 @@
 mod client;
 mod cpu;
 mod e2e;
+mod export;
 mod fanout;
 mod ingest;
 mod limit;
@@ -77,6 +78,8 @@ pub enum Scenario {
     Recompute,
     /// Push latency while 5,000 report emails are queued, against an idle queue.
     Backlog,
+    /// `GET /export/sessions.csv` of every session (at SCALE=large also 1,000,000 sessions).
+    Export,
     /// Fitting the prediction model and the cost of one prediction (at SCALE=large also on
     /// 10,000 tutors / 1,000,000 sessions).
     Model,
@@ -196,6 +199,7 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
         Scenario::Reads,
         Scenario::Recompute,
         Scenario::Model,
+        Scenario::Export,
     ];
     // Each scenario gets a fresh system and dataset, so none inherits another's sessions.
     for scenario in order.into_iter().filter(|s| args.runs(*s)) {
@@ -209,6 +213,7 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
             Scenario::Reads => reads::run(&mut system, duration, &mut report).await?,
             Scenario::Recompute => recompute::run(&mut system, &mut report).await?,
             Scenario::Model => model::run(&mut system, &mut report).await?,
+            Scenario::Export => export::run(&mut system, &mut report).await?,
         }
         system.stop(&env).await;
     }
@@ -220,7 +225,11 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
             recompute::run(&mut system, &mut report).await?;
             system.stop(&env).await;
         }
-        if args.runs(Scenario::Reads) || args.runs(Scenario::Recompute) || args.runs(Scenario::Model) {
+        if args.runs(Scenario::Reads)
+            || args.runs(Scenario::Recompute)
+            || args.runs(Scenario::Model)
+            || args.runs(Scenario::Export)
+        {
             let mut system = System::start(&env, big, &mut report).await?;
             if args.runs(Scenario::Reads) {
                 reads::run(&mut system, duration, &mut report).await?;
@@ -230,6 +239,9 @@ async fn run(args: &Args, cleanup: &Cleanup) -> Result<()> {
             }
             if args.runs(Scenario::Model) {
                 model::run(&mut system, &mut report).await?;
+            }
+            if args.runs(Scenario::Export) {
+                export::run(&mut system, &mut report).await?;
             }
             system.stop(&env).await;
         }

@@ -438,6 +438,34 @@ impl Report {
             }
             None => not_measured(t),
         });
+        // 8. Export.
+        let t = "export of 1,000,000 sessions >= 100,000 rows/s, api RSS flat";
+        let export = self
+            .row(&format!("export.sessions@{big}"))
+            .or_else(|| self.row(&format!("export.sessions@{small}")));
+        targets.push(match export {
+            Some(r) => {
+                let rate = r.rate_per_s.unwrap_or(0.0);
+                let rest = r.details["api_rss_rest_mb"].as_f64().unwrap_or(f64::NAN);
+                let max = r.details["api_rss_max_mb"].as_f64().unwrap_or(f64::NAN);
+                let big_enough = r.count >= 1_000_000;
+                Target {
+                    target: t.into(),
+                    measured: format!(
+                        "{rate:.0} rows/s over {} rows; api {rest:.1} -> {max:.1} MB",
+                        fmt_int(r.count)
+                    ),
+                    status: if !big_enough {
+                        Status::NotMeasured
+                    } else if rate >= 100_000.0 && max - rest <= 20.0 {
+                        Status::Met
+                    } else {
+                        Status::Missed
+                    },
+                }
+            }
+            None => not_measured(t),
+        });
         self.targets = targets;
     }
 
