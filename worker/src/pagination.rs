@@ -105,15 +105,27 @@ impl PageRequest {
     pub fn beyond(&self, key: SimpleExpr, id: SimpleExpr) -> Option<Condition> {
         let cursor = self.after.as_ref()?;
         let value = Value::from(&cursor.key);
-        let (past_key, past_id) = if self.descending {
-            (key.clone().lt(value.clone()), id.lt(cursor.id))
+        let (past_key, past_id, bound) = if self.descending {
+            (
+                key.clone().lt(value.clone()),
+                id.lt(cursor.id),
+                key.clone().lte(value.clone()),
+            )
         } else {
-            (key.clone().gt(value.clone()), id.gt(cursor.id))
+            (
+                key.clone().gt(value.clone()),
+                id.gt(cursor.id),
+                key.clone().gte(value.clone()),
+            )
         };
+        // The bound repeats what the OR implies, in a form an index on the key can range-scan
+        // (without it, each page of a large table scanned and sorted it whole).
         Some(
-            Condition::any()
-                .add(past_key)
-                .add(Condition::all().add(key.eq(value)).add(past_id)),
+            Condition::all().add(bound).add(
+                Condition::any()
+                    .add(past_key)
+                    .add(Condition::all().add(key.eq(value)).add(past_id)),
+            ),
         )
     }
 
