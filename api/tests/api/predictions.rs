@@ -14,7 +14,7 @@ use worker::{
     scoring::ScoringConfig,
 };
 
-use crate::helpers::{completed, spawn_app_with, test_now};
+use crate::helpers::{TestApp, completed, spawn_app_with, test_now};
 
 fn booking(external_id: &str, tutor: &str, hours_ahead: i64) -> Value {
     let start = test_now() + Duration::hours(hours_ahead);
@@ -27,6 +27,46 @@ fn booking(external_id: &str, tutor: &str, hours_ahead: i64) -> Value {
         "status": "SCHEDULED",
         "bookedAt": (test_now() - Duration::days(3)).to_rfc3339(),
     })
+}
+
+/// The demo's history, every tutor scored; no model yet.
+async fn scored_demo(app: &TestApp) {
+    app.demo(DemoOptions {
+        tutors: 30,
+        sessions: 4_500,
+        seed: 5,
+        ..DemoOptions::default()
+    })
+    .await;
+    app.drain_jobs().await;
+}
+
+/// Fits a model on the app's history (it must be promoted), then recomputes every tutor with
+/// the prediction rules `config`, so that the bookings get predictions.
+async fn fit_and_predict(app: &TestApp, config: PredictionConfig) -> entity::prediction_model::Model {
+    let fitted = predictions::store::train(
+        &app.state.db,
+        &PredictionConfig::default(),
+        &ScoringConfig::default(),
+        test_now(),
+    )
+    .await
+    .unwrap();
+    assert!(fitted.promoted, "{}", fitted.reason);
+    let tutors = worker::tutors::read::active_ids(&app.state.db).await.unwrap();
+    jobs::enqueue_recompute(&app.state.db, tutors, test_now())
+        .await
+        .unwrap();
+    let worker = Worker::new(
+        app.state.db.clone(),
+        InProcessBus::new(),
+        app.clock.clone(),
+        ScoringConfig::default(),
+        WorkerConfig::default(),
+    )
+    .with_predictions(config);
+    while !worker.step().await.unwrap().is_idle() {}
+    fitted
 }
 
 const UPCOMING: &str = "query($f: UpcomingFilterInput) { upcomingSessions(filter: $f, first: 50) {
@@ -126,31 +166,11 @@ async fn odd_bookings_are_refused_naming_the_field_and_change_nothing() {
 #[tokio::test]
 async fn a_fitted_model_predicts_upcoming_sessions_with_reasons_and_shows_its_figures() {
     let app = spawn_app_with(|c| c.run_worker = false).await;
-    app.demo(DemoOptions {
-        tutors: 30,
-        sessions: 4_500,
-        seed: 5,
-        ..DemoOptions::default()
-    })
-    .await;
-    app.drain_jobs().await;
+    scored_demo(&app).await;
     let none = app.data("{ predictionModel { version } }", json!({})).await;
     assert!(none["predictionModel"].is_null(), "nothing fitted yet: {none}");
 
-    let fitted = predictions::store::train(
-        &app.state.db,
-        &PredictionConfig::default(),
-        &ScoringConfig::default(),
-        test_now(),
-    )
-    .await
-    .unwrap();
-    assert!(fitted.promoted, "{}", fitted.reason);
-    let tutors = worker::tutors::read::active_ids(&app.state.db).await.unwrap();
-    jobs::enqueue_recompute(&app.state.db, tutors, test_now())
-        .await
-        .unwrap();
-    app.drain_jobs().await;
+    let fitted = fit_and_predict(&app, PredictionConfig::default()).await;
 
     let model = app
         .data(
@@ -211,38 +231,16 @@ async fn a_fitted_model_predicts_upcoming_sessions_with_reasons_and_shows_its_fi
 #[tokio::test]
 async fn an_upcoming_session_alert_shows_its_session_prediction_and_reasons() {
     let app = spawn_app_with(|c| c.run_worker = false).await;
-    app.demo(DemoOptions {
-        tutors: 30,
-        sessions: 4_500,
-        seed: 5,
-        ..DemoOptions::default()
-    })
+    scored_demo(&app).await;
+    // With the heads-up on at 1%, every booking of the next 48 hours opens an alert.
+    fit_and_predict(
+        &app,
+        PredictionConfig {
+            upcoming_risk_alert: Some(1.0),
+            ..PredictionConfig::default()
+        },
+    )
     .await;
-    app.drain_jobs().await;
-    predictions::store::train(
-        &app.state.db,
-        &PredictionConfig::default(),
-        &ScoringConfig::default(),
-        test_now(),
-    )
-    .await
-    .unwrap();
-    let tutors = worker::tutors::read::active_ids(&app.state.db).await.unwrap();
-    jobs::enqueue_recompute(&app.state.db, tutors, test_now())
-        .await
-        .unwrap();
-    let worker = Worker::new(
-        app.state.db.clone(),
-        InProcessBus::new(),
-        app.clock.clone(),
-        ScoringConfig::default(),
-        WorkerConfig::default(),
-    )
-    .with_predictions(PredictionConfig {
-        upcoming_risk_alert: Some(1.0),
-        ..PredictionConfig::default()
-    });
-    while !worker.step().await.unwrap().is_idle() {}
 
     let body = app
         .data(

@@ -68,7 +68,7 @@ pub async fn after_recompute<C: ConnectionTrait>(
         let code = flag.code.as_str();
         // A flag the previous score had too never left: a person resolved its alert in
         // between (actioned, or a false alarm), and that stands until the flag clears.
-        let continuous = previous.is_some_and(|p| p.flag_codes.contains(&format!(",{code},")));
+        let continuous = previous.is_some_and(|p| ScoreReport::holds_flag(&p.flag_codes, code));
         let change = match unresolved.iter().find(|a| a.flag_code == code) {
             Some(current) => still_flagged(db, current, flag, config, now).await?,
             None if continuous => None,

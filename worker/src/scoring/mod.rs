@@ -85,6 +85,11 @@ impl ScoreReport {
         self.windows.iter().find(|w| w.days == days)
     }
 
+    /// Whether `stored` (a [`ScoreReport::flag_codes`] value) holds flag `code`.
+    pub fn holds_flag(stored: &str, code: &str) -> bool {
+        stored.contains(&format!(",{code},"))
+    }
+
     /// Flag codes as stored for filtering: `,code,code,`.
     pub fn flag_codes(&self) -> String {
         let mut codes = String::from(",");
