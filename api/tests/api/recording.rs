@@ -586,3 +586,17 @@ async fn a_batch_naming_a_session_twice_refuses_the_repeat_naming_the_first() {
         "the first item is kept, not the repeat"
     );
 }
+
+#[tokio::test]
+async fn a_new_session_is_stored_in_four_statements() {
+    let app = no_worker().await;
+    app.tutor("t-n", "N").await;
+    app.record(completed("n-0", "t-n", 3)).await;
+    let before = app.state.metrics.sql_statements();
+    let body = app.record(completed("n-1", "t-n", 2)).await;
+    let statements = app.state.metrics.sql_statements() - before;
+    assert_eq!(body["data"]["recordSession"]["outcome"], "STORED", "{body}");
+    // The tutor's lock, the insert, the first-session derivation, the job (the transaction's
+    // begin and commit aside).
+    assert_eq!(statements, 4, "a new session took {statements} statements");
+}

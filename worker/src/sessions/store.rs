@@ -7,11 +7,12 @@ use chrono::{DateTime, Utc};
 use entity::{SessionStatus, prelude::*, reschedule, session};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
-    IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait, TryInsertResult,
+    sea_query::{Expr, Order, Query, QueryStatementBuilder, SimpleExpr},
 };
 use uuid::Uuid;
 
-use super::valid::{ValidReschedule, ValidSession, first_session};
+use super::valid::{ValidReschedule, ValidSession};
 use crate::{
     db,
     error::{DomainError, DomainResult},
@@ -155,7 +156,9 @@ async fn after_commit(bus: &SharedBus, recorded: &[Recorded]) {
     }
 }
 
-/// The core of `recordSession`, inside the caller's transaction.
+/// The core of `recordSession`, inside the caller's transaction. A new session, the common
+/// case, takes four statements: the tutor's lock, the insert (which finds an existing session
+/// by its conflict), the first-session derivation and the job; a reschedule adds one.
 async fn record_in<C: ConnectionTrait + TransactionTrait>(
     txn: &C,
     valid: &ValidSession,
@@ -163,49 +166,21 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<Recorded> {
     let tutor = tutors::store::lock(txn, &valid.tutor, path).await?;
-    let existing = Session::find()
-        .filter(session::Column::ExternalId.eq(valid.external_id.as_str()))
-        .lock_exclusive()
-        .one(txn)
+    // Times are at the database's precision already, so the row as built is the row stored.
+    let row = new_row(Uuid::now_v7(), tutor.id, valid, now);
+    let inserted = Session::insert(row.clone().into_active_model())
+        .on_conflict_do_nothing_on([session::Column::ExternalId])
+        .exec_without_returning(txn)
         .await?;
-    let (session, outcome, previous_tutor) = match existing {
-        Some(old) => {
-            let old_reschedule = Reschedule::find()
-                .filter(reschedule::Column::SessionId.eq(old.id))
-                .one(txn)
-                .await?;
-            if same_payload(&old, old_reschedule.as_ref(), tutor.id, valid) {
-                return Ok(Recorded {
-                    session: old,
-                    reschedule: old_reschedule,
-                    outcome: RecordOutcome::Unchanged,
-                });
-            }
-            let previous_tutor = old.tutor_id;
-            let was_booking = old.status == SessionStatus::Scheduled;
-            let mut row: session::ActiveModel = old.into();
-            fill(&mut row, tutor.id, valid);
-            row.updated_at = Set(now);
-            let updated = row.update(txn).await?;
-            Reschedule::delete_many()
-                .filter(reschedule::Column::SessionId.eq(updated.id))
-                .exec(txn)
-                .await?;
-            if was_booking && updated.status != SessionStatus::Scheduled {
-                // The prediction made before it stays, with the outcome beside it.
-                crate::predictions::store::outcome_recorded(txn, &updated, valid.reschedule.as_ref(), now)
-                    .await?;
-            }
-            (updated, RecordOutcome::Updated, Some(previous_tutor))
-        }
-        None => {
-            let row = new_row(Uuid::now_v7(), tutor.id, valid, now);
-            (
-                row.into_active_model().insert(txn).await?,
-                RecordOutcome::Stored,
-                None,
-            )
-        }
+    let (session, outcome, previous_tutor) = match inserted {
+        TryInsertResult::Inserted(1) => (row, RecordOutcome::Stored, None),
+        _ => match correct(txn, tutor.id, valid, now).await? {
+            Corrected::Unchanged(recorded) => return Ok(recorded),
+            Corrected::Updated {
+                session,
+                previous_tutor,
+            } => (session, RecordOutcome::Updated, Some(previous_tutor)),
+        },
     };
     let reschedule = match &valid.reschedule {
         Some(r) => Some(
@@ -216,7 +191,9 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
         ),
         None => None,
     };
-    let first = mark_first_sessions(txn, tutor.id, &session.student_ref).await?;
+    let is_first = mark_first_sessions(txn, tutor.id, &session.student_ref, session.id)
+        .await?
+        .unwrap_or(session.is_first_session);
     // The session's tutor is recomputed with this session (it gets its report); a tutor the
     // session was moved away from is recomputed too.
     let mut recomputes = vec![RecomputeTutor {
@@ -230,20 +207,74 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
         });
     }
     jobs::enqueue_recomputes(txn, recomputes, now).await?;
-    // The one column the update above may have changed in this row.
-    let session = session::Model {
-        is_first_session: first == Some(session.id),
-        ..session
-    };
     Ok(Recorded {
-        session,
+        session: session::Model {
+            is_first_session: is_first,
+            ..session
+        },
         reschedule,
         outcome,
     })
 }
 
+/// What a payload for a stored session did to it.
+enum Corrected {
+    /// The same payload: nothing written.
+    Unchanged(Recorded),
+    /// A correction, with the tutor the session had before.
+    Updated {
+        session: session::Model,
+        previous_tutor: Uuid,
+    },
+}
+
+/// Applies a payload to the stored session of its external id (locked first), its reschedule
+/// row replaced; the prediction made for a booking gets its outcome.
+async fn correct<C: ConnectionTrait>(
+    txn: &C,
+    tutor_id: Uuid,
+    valid: &ValidSession,
+    now: DateTime<Utc>,
+) -> DomainResult<Corrected> {
+    let old = Session::find()
+        .filter(session::Column::ExternalId.eq(valid.external_id.as_str()))
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("session {}", valid.external_id)))?;
+    let old_reschedule = Reschedule::find()
+        .filter(reschedule::Column::SessionId.eq(old.id))
+        .one(txn)
+        .await?;
+    if same_payload(&old, old_reschedule.as_ref(), tutor_id, valid) {
+        return Ok(Corrected::Unchanged(Recorded {
+            session: old,
+            reschedule: old_reschedule,
+            outcome: RecordOutcome::Unchanged,
+        }));
+    }
+    let previous_tutor = old.tutor_id;
+    let was_booking = old.status == SessionStatus::Scheduled;
+    let mut row: session::ActiveModel = old.into();
+    fill(&mut row, tutor_id, valid);
+    row.updated_at = Set(now);
+    let updated = row.update(txn).await?;
+    Reschedule::delete_many()
+        .filter(reschedule::Column::SessionId.eq(updated.id))
+        .exec(txn)
+        .await?;
+    if was_booking && updated.status != SessionStatus::Scheduled {
+        // The prediction made before it stays, with the outcome beside it.
+        crate::predictions::store::outcome_recorded(txn, &updated, valid.reschedule.as_ref(), now).await?;
+    }
+    Ok(Corrected::Updated {
+        session: updated,
+        previous_tutor,
+    })
+}
+
 /// The row of a new session (`is_first_session` is derived per pair after insertion, or by
-/// the bulk loader with [`first_session`]).
+/// the bulk loader with [`first_session`](super::valid::first_session)).
 pub fn new_row(id: Uuid, tutor_id: Uuid, valid: &ValidSession, now: DateTime<Utc>) -> session::Model {
     session::Model {
         id,
@@ -332,33 +363,41 @@ fn same_payload(
         && reschedule_same
 }
 
-/// Re-derives `is_first_session` for one tutor-student pair by [`first_session`]'s rule.
-/// Returns the first's id.
+/// Re-derives `is_first_session` for one tutor-student pair by
+/// [`first_session`](super::valid::first_session)'s rule, in
+/// one statement that writes only the rows whose flag changes (usually just a new first
+/// session). Returns the flag of `session_id` when it changed.
 async fn mark_first_sessions<C: ConnectionTrait>(
     db: &C,
     tutor_id: Uuid,
     student_ref: &str,
-) -> Result<Option<Uuid>, DbErr> {
-    let pair: Vec<(DateTime<Utc>, Uuid)> = Session::find()
-        .select_only()
-        .column(session::Column::ScheduledStart)
+    session_id: Uuid,
+) -> Result<Option<bool>, DbErr> {
+    let first = Query::select()
         .column(session::Column::Id)
-        .filter(session::Column::TutorId.eq(tutor_id))
-        .filter(session::Column::StudentRef.eq(student_ref))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let Some(first) = first_session(pair) else {
-        return Ok(None);
-    };
-    // Only rows whose flag changes are written: usually just the new session.
-    let is_first = Expr::col(session::Column::Id).eq(first);
-    Session::update_many()
+        .from(Session)
+        .and_where(session::Column::TutorId.eq(tutor_id))
+        .and_where(session::Column::StudentRef.eq(student_ref))
+        .order_by(session::Column::ScheduledStart, Order::Asc)
+        .order_by(session::Column::Id, Order::Asc)
+        .limit(1)
+        .to_owned();
+    let is_first = Expr::col(session::Column::Id).eq(SimpleExpr::SubQuery(
+        None,
+        Box::new(first.into_sub_query_statement()),
+    ));
+    let changed: Vec<(Uuid, bool)> = Session::update_many()
         .col_expr(session::Column::IsFirstSession, is_first.clone())
         .filter(session::Column::TutorId.eq(tutor_id))
         .filter(session::Column::StudentRef.eq(student_ref))
         .filter(Expr::col(session::Column::IsFirstSession).ne(is_first))
-        .exec(db)
-        .await?;
-    Ok(Some(first))
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.is_first_session))
+        .collect();
+    Ok(changed
+        .into_iter()
+        .find(|(id, _)| *id == session_id)
+        .map(|(_, first)| first))
 }
