@@ -154,6 +154,13 @@ pub struct LimitsConfig {
     /// Empty: the peer address is the client's.
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// Longest an answer to the dashboard's list and overview queries is reused (any change
+    /// empties the cache before that; this bounds what moves with time alone). 0: no cache.
+    #[arg(long, env = "RESPONSE_CACHE_SECONDS", default_value_t = 5)]
+    pub response_cache_seconds: u64,
+    /// Most answers kept in that cache (per api process; each is one page, up to ~50 KB).
+    #[arg(long, env = "RESPONSE_CACHE_ENTRIES", default_value_t = 256)]
+    pub response_cache_entries: usize,
 }
 
 impl Default for LimitsConfig {

@@ -6,7 +6,8 @@
 //! 2. [`admit`]: value and selection nesting checked before anything parses the document,
 //!    then the operation's name and kind;
 //! 3. [`rate_limit`]: one token of the caller's bucket (`RATE_LIMIT_PER_MINUTE`);
-//! 4. [`run`] (queries and mutations, under `QUERY_TIMEOUT_SECONDS`) or [`stream`]
+//! 4. [`run`] (queries and mutations, under `QUERY_TIMEOUT_SECONDS`; a query of
+//!    [`CACHEABLE_FIELDS`] only is answered from the response cache between changes) or [`stream`]
 //!    (subscriptions), on the schema whose depth rule fits the document; complexity, depth,
 //!    aliases and selections are the schema's own limits, the same for both.
 //!
@@ -32,6 +33,7 @@ use crate::{
         limits::{Executed, finish_errors, introspection_only},
     },
     metrics,
+    response_cache::{CACHEABLE_FIELDS, Lookup},
     state::AppState,
 };
 
@@ -104,12 +106,16 @@ pub struct Operation {
     pub kind: &'static str,
     /// Whether it asks for introspection only (judged by the introspection depth rule).
     pub introspection_only: bool,
+    /// Whether it is a query of [`CACHEABLE_FIELDS`] only, so its answer may be reused.
+    pub cacheable: bool,
 }
 
 /// A request that passed the checks before parsing, with what it is.
 pub struct Admitted {
     pub request: Request,
     pub operation: Operation,
+    /// The client asked for a fresh answer (`Cache-Control: no-cache`).
+    pub fresh: bool,
 }
 
 /// The nesting checks, then the operation: nothing parses the document before the checks.
@@ -125,7 +131,11 @@ pub fn admit(endpoint: &Endpoint, request: Request) -> Result<Admitted, Refused>
         });
     }
     let operation = describe(&request);
-    Ok(Admitted { request, operation })
+    Ok(Admitted {
+        request,
+        operation,
+        fresh: false,
+    })
 }
 
 /// Takes one token of the caller's rate limit.
@@ -153,8 +163,26 @@ pub async fn run(
     request_id: &str,
 ) -> (Response, bool) {
     let state = &endpoint.state;
-    let Admitted { request, operation } = admitted;
+    let Admitted {
+        request,
+        operation,
+        fresh,
+    } = admitted;
     let started = Instant::now();
+    let looked_up = state.clock.now();
+    let cached = match operation.cacheable && !fresh {
+        true => state.response_cache.lookup(&caller, &request, looked_up),
+        false => None,
+    };
+    let store_as = match cached {
+        Some(Lookup::Hit(data)) => {
+            let response = Response::new(data);
+            record(&operation, started, &response);
+            return (response, true);
+        }
+        Some(Lookup::Miss { key, generation }) => Some((key, generation)),
+        None => None,
+    };
     let timeout = Duration::from_secs(state.config.limits.query_timeout_seconds);
     let executed = Executed::default();
     let request = request.data(caller).data(executed.clone());
@@ -176,6 +204,18 @@ pub async fn run(
             Response::from_errors(vec![error])
         }
     };
+    if operation.kind == "mutation" {
+        // What it changed may be in a kept answer; its event empties other processes' caches.
+        state.response_cache.invalidate();
+    } else if let Some((key, generation)) = store_as
+        && response.errors.is_empty()
+        && response.extensions.is_empty()
+    {
+        // Stamped with the time the lookup was made, before the answer was computed.
+        state
+            .response_cache
+            .store(key, generation, &response.data, looked_up);
+    }
     finish_errors(&mut response, request_id);
     record(&operation, started, &response);
     (response, executed.get())
@@ -188,7 +228,9 @@ pub fn stream(
     admitted: Admitted,
     request_id: String,
 ) -> impl Stream<Item = Response> + Send + 'static {
-    let Admitted { request, operation } = admitted;
+    let Admitted {
+        request, operation, ..
+    } = admitted;
     let started = Instant::now();
     let mut first = true;
     schema_for(endpoint, &operation)
@@ -228,6 +270,7 @@ fn describe(request: &Request) -> Operation {
         name: name.into(),
         kind: "invalid",
         introspection_only: false,
+        cacheable: false,
     };
     let Ok(document) = parse_query(&request.query) else {
         return invalid("invalid");
@@ -249,7 +292,20 @@ fn describe(request: &Request) -> Operation {
                 OperationType::Subscription => "subscription",
             },
             introspection_only: introspection_only(&document),
+            cacheable: op.node.ty == OperationType::Query
+                && only_cacheable_fields(&op.node.selection_set.node),
         },
         None => invalid("unknown"),
     }
+}
+
+/// Whether a root selection set names [`CACHEABLE_FIELDS`] only, as plain fields (a fragment
+/// at the root could name anything).
+fn only_cacheable_fields(selection_set: &async_graphql::parser::types::SelectionSet) -> bool {
+    use async_graphql::parser::types::Selection;
+    !selection_set.items.is_empty()
+        && selection_set.items.iter().all(|item| match &item.node {
+            Selection::Field(field) => CACHEABLE_FIELDS.contains(&field.node.name.node.as_str()),
+            _ => false,
+        })
 }

@@ -124,10 +124,11 @@ async fn execute_http(
         Ok(request) => request,
         Err((status, code, message)) => return error_response(status, code, &message, &request_id),
     };
-    let admitted = match execute::admit(&endpoint, request) {
+    let mut admitted = match execute::admit(&endpoint, request) {
         Ok(admitted) => admitted,
         Err(refusal) => return respond_refused(&headers, &refusal, &request_id),
     };
+    admitted.fresh = wants_fresh(&headers);
     if method == Method::GET && admitted.operation.kind == "mutation" {
         return error_response(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -173,13 +174,32 @@ fn respond(headers: &HeaderMap, response: Response, executed: bool) -> HttpRespo
     } else {
         "application/json"
     };
-    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| serde_json::json!({}));
-    if request_error && let Some(fields) = body.as_object_mut() {
-        // Nothing executed, so there is no `data` (not even null): GraphQL spec, "Response".
-        fields.remove("data");
+    let body = if request_error {
+        let mut body = serde_json::to_value(&response).unwrap_or_else(|_| serde_json::json!({}));
+        if let Some(fields) = body.as_object_mut() {
+            // Nothing executed, so there is no `data` (not even null): GraphQL spec, "Response".
+            fields.remove("data");
+        }
+        serde_json::to_vec(&body)
+    } else {
+        serde_json::to_vec(&response)
     }
-    let body = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+    .unwrap_or_else(|_| b"{}".to_vec());
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// Whether the client asked for an answer computed now (`Cache-Control: no-cache` or
+/// `no-store`), not one kept from before.
+fn wants_fresh(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|directive| {
+            let directive = directive.trim();
+            directive.eq_ignore_ascii_case("no-cache") || directive.eq_ignore_ascii_case("no-store")
+        })
 }
 
 type Rejection = (StatusCode, &'static str, String);

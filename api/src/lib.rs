@@ -7,7 +7,8 @@
 //! - [`state`]: the shared application state;
 //! - [`server`]: connections (header and idle timeouts, the connection cap);
 //! - [`http`] and [`ws`]: the GraphQL endpoint over HTTP and over WebSocket, both through
-//!   [`execute`] (the checks, rate limit and timeout every operation passes);
+//!   [`execute`] (the checks, rate limit and timeout every operation passes), which answers
+//!   the dashboard's read-mostly queries from [`response_cache`] between changes;
 //! - [`pages`]: the dashboard, GraphiQL and their security headers;
 //! - [`export`]: every list as a streamed CSV file;
 //! - [`graphql`]: the schema, one module per area (types and resolvers, which call the core
@@ -33,6 +34,7 @@ pub mod metrics;
 pub mod pages;
 pub mod people;
 pub mod rate_limit;
+pub mod response_cache;
 pub mod server;
 pub mod startup;
 pub mod state;

@@ -33,6 +33,7 @@ use crate::{
     pages,
     people::{self, PeopleGate},
     rate_limit::{AuthThrottle, RateLimiter},
+    response_cache::ResponseCache,
     server,
     state::AppState,
     ws::PendingSockets,
@@ -121,6 +122,10 @@ impl Application {
             trusted_proxies: Arc::new(trusted_proxies),
             ws_pending: Arc::new(PendingSockets::new(config.limits.ws_max_pending_per_address)),
             people: Arc::new(PeopleGate::new(config.sign_in_max_failures, has_users)),
+            response_cache: Arc::new(ResponseCache::new(
+                config.limits.response_cache_entries,
+                Duration::from_secs(config.limits.response_cache_seconds),
+            )),
             config: Arc::new(config),
             keys: Arc::new(keys),
             metrics,
@@ -142,6 +147,11 @@ impl Application {
             None
         };
         tokio::spawn(PeopleGate::watch(state.clone()));
+        tokio::spawn(crate::response_cache::follow(
+            state.response_cache.clone(),
+            state.bus.clone(),
+            state.shutdown.clone(),
+        ));
         let router = router(state.clone());
         Ok(Self {
             listener,

@@ -14,6 +14,7 @@ use crate::{
     metrics::Metrics,
     people::PeopleGate,
     rate_limit::{AuthThrottle, RateLimiter},
+    response_cache::ResponseCache,
     ws::PendingSockets,
 };
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// WebSockets per client address that have not initialised yet.
     pub ws_pending: Arc<PendingSockets>,
+    /// Answers to the dashboard's read-mostly queries, until the next change.
+    pub response_cache: Arc<ResponseCache>,
     /// Whether people exist (open mode) and the failed sign-in throttle.
     pub people: Arc<PeopleGate>,
     /// Cancelled when the process shuts down (closes WebSockets, stops the worker).

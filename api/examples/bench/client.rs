@@ -19,6 +19,8 @@ pub struct Api {
     pub http: reqwest::Client,
     pub endpoint: String,
     pub ws_url: String,
+    /// Ask for answers computed now (`Cache-Control: no-cache`), past the response cache.
+    pub fresh: bool,
 }
 
 impl Api {
@@ -33,7 +35,16 @@ impl Api {
             http,
             endpoint: format!("{address}/graphql"),
             ws_url: format!("{}/graphql", address.replacen("http", "ws", 1)),
+            fresh: false,
         })
+    }
+
+    /// The same api, asking for fresh answers.
+    pub fn fresh(&self) -> Self {
+        Self {
+            fresh: true,
+            ..self.clone()
+        }
     }
 
     /// A GraphQL request body, serialised once (outside any timed section).
@@ -43,13 +54,14 @@ impl Api {
 
     /// POSTs a prepared body; the `data`, or why there is none (HTTP status, GraphQL errors).
     pub async fn post(&self, body: Vec<u8>) -> Result<Value> {
-        let response = self
+        let mut request = self
             .http
             .post(&self.endpoint)
-            .header(CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await?;
+            .header(CONTENT_TYPE, "application/json");
+        if self.fresh {
+            request = request.header(reqwest::header::CACHE_CONTROL, "no-cache");
+        }
+        let response = request.body(body).send().await?;
         let status = response.status();
         let bytes = response.bytes().await?;
         if !status.is_success() {

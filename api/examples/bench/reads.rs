@@ -1,4 +1,5 @@
-//! Reads: the dashboard's real queries at concurrency 32.
+//! Reads: the dashboard's real queries at concurrency 32 (and 1), from the response cache
+//! and computed every time.
 
 use std::{sync::Arc, time::Duration};
 
@@ -18,6 +19,9 @@ const CONCURRENCY: usize = 32;
 
 /// The tutors page, riskiest first.
 const TUTORS_PAGE: &str = "query { tutors(first: 25, sort: {field: RISK_LEVEL, direction: DESC}) { totalCount edges { node { id name score { qualityScore riskLevel computedAt flags { code } windows { days rescheduleRate noShowRate sessions } } } } } }";
+
+/// The list the read targets name: 100 tutors with score, windows and flags.
+const TUTORS_LIST: &str = "query { tutors(first: 100) { edges { node { id name score { qualityScore riskLevel computedAt flags { code severity evidence } windows { days rescheduleRate noShowRate lateStartRate earlyEndRate sessions } } } } } }";
 
 /// A tutor's page.
 const TUTOR_DETAIL: &str = "query($id: ID!) { tutor(id: $id) { name score { qualityScore riskLevel computedAt flags { code evidence recommendation } windows { days rescheduleRate noShowRate sessions } } scoreHistory { computedAt rescheduleRate7d rescheduleRate30d rescheduleRate90d } weeklyTrend { weekEnd sessions rescheduleRate } recentReschedules { noticeHours reason } sessions(first: 20) { edges { node { scheduledStart status } } } } }";
@@ -80,29 +84,67 @@ pub async fn run(system: &mut System, duration: Duration, report: &mut Report) -
         .context("overview")?;
 
     type Make = Box<dyn Fn(&mut rand::rngs::StdRng) -> Vec<u8> + Send + Sync>;
-    let page_body = Api::body(TUTORS_PAGE, json!({}));
-    let overview_body = Api::body(OVERVIEW, json!({}));
+    let same = |body: Vec<u8>| -> Make { Box::new(move |_| body.clone()) };
+    let page = Api::body(TUTORS_PAGE, json!({}));
+    let list = Api::body(TUTORS_LIST, json!({}));
+    let overview = Api::body(OVERVIEW, json!({}));
     let detail_ids = ids.clone();
-    let single_body = page_body.clone();
-    let queries: Vec<(&str, &str, usize, Make, load::Check)> = vec![
+    // Each list twice: as the dashboard asks (answered from the response cache between
+    // changes) and with `Cache-Control: no-cache` (computed every time).
+    let queries: Vec<(&str, &str, usize, bool, Make, load::Check)> = vec![
         (
             "tutors",
             "tutors page (25, by risk)",
             CONCURRENCY,
-            Box::new(move |_| page_body.clone()),
+            false,
+            same(page.clone()),
+            check_tutors,
+        ),
+        (
+            "tutors.fresh",
+            "tutors page (25, by risk), no-cache",
+            CONCURRENCY,
+            true,
+            same(page.clone()),
             check_tutors,
         ),
         (
             "tutors.c1",
             "tutors page (25, by risk)",
             1,
-            Box::new(move |_| single_body.clone()),
+            false,
+            same(page.clone()),
+            check_tutors,
+        ),
+        (
+            "tutors.c1.fresh",
+            "tutors page (25, by risk), no-cache",
+            1,
+            true,
+            same(page),
+            check_tutors,
+        ),
+        (
+            "list100",
+            "tutors list (100, scores, windows, flags)",
+            CONCURRENCY,
+            false,
+            same(list.clone()),
+            check_tutors,
+        ),
+        (
+            "list100.fresh",
+            "tutors list (100, scores, windows, flags), no-cache",
+            CONCURRENCY,
+            true,
+            same(list),
             check_tutors,
         ),
         (
             "tutor",
-            "tutor detail (random tutor)",
+            "tutor detail (random tutor), no-cache",
             CONCURRENCY,
+            true,
             Box::new(move |rng| {
                 let id = detail_ids.choose(rng).expect("tutors exist");
                 Api::body(TUTOR_DETAIL, json!({ "id": id }))
@@ -113,15 +155,37 @@ pub async fn run(system: &mut System, duration: Duration, report: &mut Report) -
             "overview",
             "overview",
             CONCURRENCY,
-            Box::new(move |_| overview_body.clone()),
+            false,
+            same(overview.clone()),
+            check_overview,
+        ),
+        (
+            "overview.fresh",
+            "overview, no-cache",
+            CONCURRENCY,
+            true,
+            same(overview.clone()),
+            check_overview,
+        ),
+        (
+            "overview.c1.fresh",
+            "overview, no-cache",
+            1,
+            true,
+            same(overview),
             check_overview,
         ),
     ];
-    for (key, label, concurrency, make, check) in queries {
+    for (key, label, concurrency, fresh, make, check) in queries {
         eprintln!("==> reads: {label} at concurrency {concurrency} for {duration:?}");
         system.settle().await;
+        let client = if fresh {
+            system.client.fresh()
+        } else {
+            system.client.clone()
+        };
         let probe = Probe::start(&system.pids);
-        let m = load::closed_loop(&system.client, concurrency, duration, 1, make, check).await;
+        let m = load::closed_loop(&client, concurrency, duration, 1, make, check).await;
         let mut row = system.row("reads", key);
         probe.finish(&mut row).await;
         row.variant = format!("{label}, concurrency {concurrency}");

@@ -15,7 +15,6 @@ use tokio_tungstenite::{
 use worker::{
     clock::ManualClock,
     demo::{self, DemoOptions, DemoSummary},
-    events::InProcessBus,
     runner::{Worker, WorkerConfig},
     scoring::ScoringConfig,
     testing::TestDatabase,
@@ -127,11 +126,11 @@ impl TestApp {
         .expect("demo data")
     }
 
-    /// Runs worker steps (on this app's database and clock) until nothing is due.
+    /// Runs worker steps (on this app's database, bus and clock) until nothing is due.
     pub async fn drain_jobs(&self) {
         let worker = Worker::new(
             self.state.db.clone(),
-            InProcessBus::new(),
+            self.state.bus.clone(),
             self.clock.clone(),
             ScoringConfig::default(),
             WorkerConfig::default(),

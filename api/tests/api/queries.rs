@@ -454,3 +454,98 @@ async fn a_page_of_100_tutors_with_scores_runs_a_fixed_number_of_statements() {
         "100 sessions with tutors and scores took {statements} statements"
     );
 }
+
+/// POSTs `query` with `Cache-Control: no-cache` when `fresh`; returns `data`.
+async fn data_fresh(app: &TestApp, query: &str, fresh: bool) -> Value {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": query }));
+    if fresh {
+        request = request.header("cache-control", "no-cache");
+    }
+    let body: Value = request.send().await.unwrap().json().await.unwrap();
+    assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+    body["data"].clone()
+}
+
+#[tokio::test]
+async fn list_answers_are_reused_until_a_change_and_never_outlive_it() {
+    let (app, _) = scored_app(12, 240).await;
+    let page = "{ tutors(first: 100) { totalCount edges { node { name score { version qualityScore } } } } }";
+    let statements = || app.state.metrics.sql_statements();
+
+    let before = statements();
+    let first = data_fresh(&app, page, false).await;
+    assert!(statements() > before, "the first answer is computed");
+    let before = statements();
+    assert_eq!(data_fresh(&app, page, false).await, first);
+    assert_eq!(statements(), before, "the same question again runs no SQL");
+    let before = statements();
+    assert_eq!(data_fresh(&app, page, true).await, first);
+    assert!(statements() > before, "Cache-Control: no-cache computes it again");
+    // A query naming anything else is never kept.
+    let before = statements();
+    data_fresh(
+        &app,
+        "{ scoringRules { minSessions } tutors(first: 1) { totalCount } }",
+        false,
+    )
+    .await;
+    data_fresh(
+        &app,
+        "{ scoringRules { minSessions } tutors(first: 1) { totalCount } }",
+        false,
+    )
+    .await;
+    assert!(statements() - before >= 2, "a mixed query is computed each time");
+
+    // A mutation here: the next answer has the new tutor.
+    app.tutor("t-cache", "Cache Tutor").await;
+    let after_mutation = data_fresh(&app, page, false).await;
+    assert_eq!(
+        after_mutation["tutors"]["totalCount"],
+        json!(first["tutors"]["totalCount"].as_i64().unwrap() + 1)
+    );
+
+    // A change made elsewhere (a worker's recompute) reaches the cache as an event.
+    let tutor = app.state.db.clone();
+    let some_tutor = Tutor::find().one(&tutor).await.unwrap().unwrap();
+    app.record(crate::helpers::completed("s-cache-1", &some_tutor.external_id, 1))
+        .await;
+    let cached = data_fresh(&app, page, false).await;
+    app.drain_jobs().await;
+    let versions = |data: &Value| -> i64 {
+        data["tutors"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["score"]["version"].as_i64().unwrap_or(0))
+            .sum()
+    };
+    let mut seen = cached.clone();
+    for _ in 0..100 {
+        seen = data_fresh(&app, page, false).await;
+        if versions(&seen) > versions(&cached) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        versions(&seen) > versions(&cached),
+        "the recompute's event empties the cache"
+    );
+    assert_eq!(
+        seen,
+        data_fresh(&app, page, true).await,
+        "and what is kept is what is true"
+    );
+
+    // What moves with time alone: an answer older than RESPONSE_CACHE_SECONDS is computed again.
+    let before = statements();
+    data_fresh(&app, page, false).await;
+    assert_eq!(statements(), before);
+    app.clock.advance(chrono::Duration::seconds(6));
+    data_fresh(&app, page, false).await;
+    assert!(statements() > before, "an expired answer is computed again");
+}
