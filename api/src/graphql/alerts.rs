@@ -25,7 +25,7 @@ use super::{
     },
     ids::{id, parse_id},
     live::{Delivery, deliveries},
-    loaders::{TutorLoader, UserLoader},
+    loaders::{PredictionLoader, SessionLoader, TutorLoader, UserLoader},
     people::{AuditEvent, User},
     predictions::SessionPrediction,
     scores::Flag,
@@ -136,10 +136,11 @@ impl Alert {
         let Some(session_id) = self.0.session_id else {
             return Ok(None);
         };
-        let state = ctx.data_unchecked::<AppState>();
-        let found = worker::sessions::read::by_id(&state.db, session_id)
+        let found = ctx
+            .data_unchecked::<DataLoader<SessionLoader>>()
+            .load_one(session_id)
             .await
-            .map_err(ApiError::from)?;
+            .map_err(|e| ApiError::from(e.as_ref().clone()))?;
         Ok(found.map(|(model, reschedule)| Session {
             model,
             reschedule,
@@ -152,10 +153,11 @@ impl Alert {
         let Some(session_id) = self.0.session_id else {
             return Ok(None);
         };
-        let state = ctx.data_unchecked::<AppState>();
-        let found = worker::predictions::read::of_session(&state.db, session_id)
+        let found = ctx
+            .data_unchecked::<DataLoader<PredictionLoader>>()
+            .load_one(session_id)
             .await
-            .map_err(ApiError::from)?;
+            .map_err(|e| ApiError::from(e.as_ref().clone()))?;
         Ok(found.map(SessionPrediction))
     }
     /// Grows on every change; give it back with an action (a stale one is a `CONFLICT`).

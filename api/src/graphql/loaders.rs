@@ -1,13 +1,14 @@
-//! DataLoaders: a tutor's score or a session's tutor asked for by many rows at once is
-//! fetched in one statement per batch, not one per row.
+//! DataLoaders: a tutor's score, a session's tutor, an alert's session or a session's
+//! prediction asked for by many rows at once is fetched in one statement per batch, not one
+//! per row.
 
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
-use entity::{tutor, tutor_score, user};
+use entity::{prediction, tutor, tutor_score, user};
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
-use worker::{scores, tutors};
+use worker::{predictions, scores, sessions, tutors};
 
 /// Loads current scores by tutor id.
 pub struct ScoreLoader(pub DatabaseConnection);
@@ -51,5 +52,35 @@ impl Loader<Uuid> for UserLoader {
             .await
             .map_err(Arc::new)?;
         Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+/// Loads sessions (with their reschedules) by id.
+pub struct SessionLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for SessionLoader {
+    type Value = sessions::read::SessionWithReschedule;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = sessions::read::by_ids(&self.0, keys.iter().copied())
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.0.id, r)).collect())
+    }
+}
+
+/// Loads predictions by session id.
+pub struct PredictionLoader(pub DatabaseConnection);
+
+impl Loader<Uuid> for PredictionLoader {
+    type Value = prediction::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = predictions::read::of_sessions(&self.0, keys.iter().copied())
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|r| (r.session_id, r)).collect())
     }
 }

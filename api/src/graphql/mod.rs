@@ -116,6 +116,14 @@ pub fn build(state: AppState, max_depth: usize) -> AppSchema {
             loaders::UserLoader(state.db.clone()),
             tokio::spawn,
         ))
+        .data(DataLoader::new(
+            loaders::SessionLoader(state.db.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            loaders::PredictionLoader(state.db.clone()),
+            tokio::spawn,
+        ))
         .limit_depth(max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)

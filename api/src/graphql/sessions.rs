@@ -111,10 +111,11 @@ impl Session {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<super::predictions::SessionPrediction>> {
-        let state = ctx.data_unchecked::<AppState>();
-        let found = worker::predictions::read::of_session(&state.db, self.model.id)
+        let found = ctx
+            .data_unchecked::<DataLoader<super::loaders::PredictionLoader>>()
+            .load_one(self.model.id)
             .await
-            .map_err(ApiError::from)?;
+            .map_err(|e| ApiError::from(e.as_ref().clone()))?;
         Ok(found.map(super::predictions::SessionPrediction))
     }
     /// Reschedule details when the session was rescheduled.

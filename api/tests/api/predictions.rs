@@ -242,6 +242,7 @@ async fn an_upcoming_session_alert_shows_its_session_prediction_and_reasons() {
     )
     .await;
 
+    let before = app.state.metrics.sql_statements();
     let body = app
         .data(
             "{ alerts(first: 100) { edges { node { kind summary session { externalId status }
@@ -249,6 +250,7 @@ async fn an_upcoming_session_alert_shows_its_session_prediction_and_reasons() {
             json!({}),
         )
         .await;
+    let statements = app.state.metrics.sql_statements() - before;
     let upcoming: Vec<&Value> = body["alerts"]["edges"]
         .as_array()
         .unwrap()
@@ -256,7 +258,13 @@ async fn an_upcoming_session_alert_shows_its_session_prediction_and_reasons() {
         .map(|e| &e["node"])
         .filter(|n| n["kind"] == "UPCOMING_SESSION")
         .collect();
-    assert!(!upcoming.is_empty(), "{body}");
+    assert!(upcoming.len() >= 10, "{body}");
+    // Sessions and predictions are loaded for the whole page at once, not per alert.
+    assert!(
+        statements <= 6,
+        "{} alerts with sessions and predictions took {statements} statements",
+        upcoming.len()
+    );
     for alert in upcoming {
         assert_eq!(alert["session"]["status"], "SCHEDULED", "{alert}");
         assert!(

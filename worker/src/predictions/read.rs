@@ -128,12 +128,15 @@ pub async fn upcoming<C: ConnectionTrait>(
     Ok((page, total))
 }
 
-/// A session's prediction, if any.
-pub async fn of_session<C: ConnectionTrait>(
+/// The predictions of these sessions (those that have one), in one statement.
+pub async fn of_sessions<C: ConnectionTrait>(
     db: &C,
-    session_id: Uuid,
-) -> Result<Option<prediction::Model>, DbErr> {
-    Prediction::find_by_id(session_id).one(db).await
+    session_ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<prediction::Model>, DbErr> {
+    Prediction::find()
+        .filter(prediction::Column::SessionId.is_in(session_ids))
+        .all(db)
+        .await
 }
 
 /// The newest models, promoted or not, newest first.
