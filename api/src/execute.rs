@@ -33,7 +33,7 @@ use crate::{
         limits::{Executed, finish_errors, introspection_only},
     },
     metrics,
-    response_cache::{CACHEABLE_FIELDS, Lookup},
+    response_cache::{CACHEABLE_FIELDS, Kept, Lookup},
     state::AppState,
 };
 
@@ -154,14 +154,28 @@ fn schema_for<'a>(endpoint: &'a Endpoint, operation: &Operation) -> &'a crate::g
     }
 }
 
-/// Runs a query or mutation under `QUERY_TIMEOUT_SECONDS`; the response (errors with their
-/// codes and the request id) and whether it reached execution (false: a request error).
-pub async fn run(
-    endpoint: &Endpoint,
-    caller: Caller,
-    admitted: Admitted,
-    request_id: &str,
-) -> (Response, bool) {
+/// What [`run`] answers.
+pub enum Answer {
+    /// An answer kept in the response cache.
+    Kept(std::sync::Arc<Kept>),
+    /// The response (errors with their codes and the request id) and whether it reached
+    /// execution (false: a request error).
+    Ran(Box<Response>, bool),
+}
+
+impl Answer {
+    /// As a response (a kept one executed, of course).
+    pub fn into_response(self) -> (Response, bool) {
+        match self {
+            Answer::Kept(kept) => (Response::new(kept.data.clone()), true),
+            Answer::Ran(response, executed) => (*response, executed),
+        }
+    }
+}
+
+/// Runs a query or mutation under `QUERY_TIMEOUT_SECONDS`, or answers it from the response
+/// cache.
+pub async fn run(endpoint: &Endpoint, caller: Caller, admitted: Admitted, request_id: &str) -> Answer {
     let state = &endpoint.state;
     let Admitted {
         request,
@@ -175,10 +189,9 @@ pub async fn run(
         false => None,
     };
     let store_as = match cached {
-        Some(Lookup::Hit(data)) => {
-            let response = Response::new(data);
-            record(&operation, started, &response);
-            return (response, true);
+        Some(Lookup::Hit(kept)) => {
+            metrics::record_request(&operation.name, operation.kind, started.elapsed(), &[]);
+            return Answer::Kept(kept);
         }
         Some(Lookup::Miss { key, generation }) => Some((key, generation)),
         None => None,
@@ -218,7 +231,7 @@ pub async fn run(
     }
     finish_errors(&mut response, request_id);
     record(&operation, started, &response);
-    (response, executed.get())
+    Answer::Ran(Box::new(response), executed.get())
 }
 
 /// Runs a subscription: its responses, each with error codes and the request id.

@@ -140,8 +140,18 @@ async fn execute_http(
     if let Err(refusal) = execute::rate_limit(state, &caller) {
         return refused(&refusal, &request_id);
     }
-    let (response, executed) = execute::run(&endpoint, caller, admitted, &request_id).await;
-    respond(&headers, response, executed)
+    match execute::run(&endpoint, caller, admitted, &request_id).await {
+        execute::Answer::Kept(kept) => {
+            let content_type = content_type(&headers);
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, content_type)],
+                kept.body.clone(),
+            )
+                .into_response()
+        }
+        execute::Answer::Ran(response, executed) => respond(&headers, *response, executed),
+    }
 }
 
 /// A request error found before parsing, answered as the parser's own errors would be: 400
@@ -157,10 +167,7 @@ fn respond_refused(headers: &HeaderMap, refusal: &Refused, request_id: &str) -> 
 
 /// The HTTP response for a GraphQL response; `executed` is false for a request error.
 fn respond(headers: &HeaderMap, response: Response, executed: bool) -> HttpResponse {
-    let accepts_graphql_response = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE));
+    let accepts_graphql_response = accepts_graphql_response(headers);
     let request_error = !executed && response.is_err();
     // Under the GraphQL-over-HTTP media type a request error is a 4xx; under application/json
     // every well-formed request gets 200 (the spec's rule for legacy clients).
@@ -169,11 +176,7 @@ fn respond(headers: &HeaderMap, response: Response, executed: bool) -> HttpRespo
     } else {
         StatusCode::OK
     };
-    let content_type = if accepts_graphql_response {
-        GRAPHQL_RESPONSE
-    } else {
-        "application/json"
-    };
+    let content_type = content_type(headers);
     let body = if request_error {
         let mut body = serde_json::to_value(&response).unwrap_or_else(|_| serde_json::json!({}));
         if let Some(fields) = body.as_object_mut() {
@@ -186,6 +189,22 @@ fn respond(headers: &HeaderMap, response: Response, executed: bool) -> HttpRespo
     }
     .unwrap_or_else(|_| b"{}".to_vec());
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+fn accepts_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE))
+}
+
+/// The media type of a response: the GraphQL-over-HTTP one when the client accepts it.
+fn content_type(headers: &HeaderMap) -> &'static str {
+    if accepts_graphql_response(headers) {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    }
 }
 
 /// Whether the client asked for an answer computed now (`Cache-Control: no-cache` or

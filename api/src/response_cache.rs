@@ -14,13 +14,14 @@
 use std::{
     collections::HashMap,
     sync::{
-        Mutex,
+        Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
     time::Duration,
 };
 
-use async_graphql::{Request, Value};
+use async_graphql::{Request, Response, Value};
+use axum::body::Bytes;
 use chrono::{DateTime, Utc};
 
 use crate::auth::Caller;
@@ -41,12 +42,19 @@ pub struct ResponseCache {
 struct Entry {
     /// By the application's clock, as everything the answer depends on in time.
     stored: DateTime<Utc>,
-    data: Value,
+    kept: Arc<Kept>,
+}
+
+/// A kept answer: its data, and the same as the HTTP body (`{"data": ...}`), serialised once.
+#[derive(Debug)]
+pub struct Kept {
+    pub data: Value,
+    pub body: Bytes,
 }
 
 /// Where a lookup stands: the answer kept, or what storing the fresh one needs.
 pub enum Lookup {
-    Hit(Value),
+    Hit(Arc<Kept>),
     Miss { key: String, generation: u64 },
 }
 
@@ -80,7 +88,7 @@ impl ResponseCache {
         match entries.get(&key) {
             Some(entry) if now - entry.stored < self.max_age => {
                 metrics::counter!("tutorscore_response_cache_total", "outcome" => "hit").increment(1);
-                Some(Lookup::Hit(entry.data.clone()))
+                Some(Lookup::Hit(entry.kept.clone()))
             }
             _ => {
                 metrics::counter!("tutorscore_response_cache_total", "outcome" => "miss").increment(1);
@@ -105,13 +113,15 @@ impl ResponseCache {
                 return;
             }
         }
-        entries.insert(
-            key,
-            Entry {
-                stored: now,
-                data: data.clone(),
-            },
-        );
+        let response = Response::new(data.clone());
+        let Ok(body) = serde_json::to_vec(&response) else {
+            return;
+        };
+        let kept = Arc::new(Kept {
+            data: response.data,
+            body: body.into(),
+        });
+        entries.insert(key, Entry { stored: now, kept });
     }
 
     /// Forgets every answer: something they may show has changed.
@@ -150,7 +160,7 @@ fn key(caller: &Caller, request: &Request) -> String {
 
 /// Empties `cache` on every event of `bus` (and when events were skipped), until shutdown.
 pub async fn follow(
-    cache: std::sync::Arc<ResponseCache>,
+    cache: Arc<ResponseCache>,
     bus: worker::events::SharedBus,
     shutdown: tokio_util::sync::CancellationToken,
 ) {
@@ -210,7 +220,7 @@ mod tests {
         cache.store(key, generation, &Value::from(1), at(0));
         assert!(matches!(
             cache.lookup(&admin(), &request("{ overview { tutors } }"), at(1)),
-            Some(Lookup::Hit(v)) if v == Value::from(1)
+            Some(Lookup::Hit(kept)) if kept.data == Value::from(1) && &kept.body[..] == br#"{"data":1}"#
         ));
         // Another caller, another document: not the same answer.
         miss(&cache, &viewer(), "{ overview { tutors } }", at(1));

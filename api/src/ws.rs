@@ -371,7 +371,9 @@ impl Connection {
                 execute::stream(&endpoint, caller, admitted, request_id).boxed()
             } else {
                 // Queries and mutations run under the same timeout as over HTTP.
-                let (response, _) = execute::run(&endpoint, caller, admitted, &request_id).await;
+                let (response, _) = execute::run(&endpoint, caller, admitted, &request_id)
+                    .await
+                    .into_response();
                 futures::stream::once(async move { response }).boxed()
             };
             let mut first = true;
