@@ -18,10 +18,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use async_graphql::{
-    Request, Response, ServerError,
-    parser::{parse_query, types::OperationType},
-};
+use async_graphql::{Request, Response, ServerError, parser::types::OperationType};
 use axum::http::StatusCode;
 use futures::{Stream, StreamExt};
 
@@ -119,7 +116,7 @@ pub struct Admitted {
 }
 
 /// The nesting checks, then the operation: nothing parses the document before the checks.
-pub fn admit(endpoint: &Endpoint, request: Request) -> Result<Admitted, Refused> {
+pub fn admit(endpoint: &Endpoint, mut request: Request) -> Result<Admitted, Refused> {
     let limits = crate::graphql::document_limits(&endpoint.state.config.limits);
     if let Err(error) = limits.check_nesting(&request.query, &request.variables) {
         metrics::record_error("GRAPHQL_PARSE_FAILED");
@@ -130,7 +127,7 @@ pub fn admit(endpoint: &Endpoint, request: Request) -> Result<Admitted, Refused>
             retry_after: None,
         });
     }
-    let operation = describe(&request);
+    let operation = describe(&mut request);
     Ok(Admitted {
         request,
         operation,
@@ -271,27 +268,24 @@ fn record(operation: &Operation, started: Instant, response: &Response) {
     metrics::record_request(&operation.name, operation.kind, started.elapsed(), &codes);
 }
 
-/// The operation's name (or "anonymous") and kind, for metrics and the GET rule. Parses the
-/// document: call it only on a request that passed [`admit`]'s nesting check.
-pub fn operation_of(request: &Request) -> (String, &'static str) {
-    let operation = describe(request);
-    (operation.name, operation.kind)
-}
-
-fn describe(request: &Request) -> Operation {
+/// The operation's name, kind and what it asks for. Parses the document once, for execution
+/// too (the parsed document stays in the request): call it only on a request that passed
+/// [`admit`]'s nesting check.
+fn describe(request: &mut Request) -> Operation {
     let invalid = |name: &str| Operation {
         name: name.into(),
         kind: "invalid",
         introspection_only: false,
         cacheable: false,
     };
-    let Ok(document) = parse_query(&request.query) else {
+    let wanted = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
         return invalid("invalid");
     };
     let chosen = document
         .operations
         .iter()
-        .find(|(name, _)| match (&request.operation_name, name) {
+        .find(|(name, _)| match (&wanted, name) {
             (Some(wanted), Some(name)) => name.as_str() == wanted,
             (None, _) => true,
             _ => false,
@@ -304,7 +298,7 @@ fn describe(request: &Request) -> Operation {
                 OperationType::Mutation => "mutation",
                 OperationType::Subscription => "subscription",
             },
-            introspection_only: introspection_only(&document),
+            introspection_only: introspection_only(document),
             cacheable: op.node.ty == OperationType::Query
                 && only_cacheable_fields(&op.node.selection_set.node),
         },

@@ -289,5 +289,3 @@ struct QueryParameter {
 fn no_query() -> Rejection {
     bad_request("the request has no `query` parameter")
 }
-
-pub use crate::execute::operation_of;
