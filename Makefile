@@ -40,7 +40,7 @@ bench:
 # figures written to docs/. Seeded and deterministic. Examples:
 #   make signal
 #   make signal SIGNAL_ARGS="--tutors 200 --grid-only"
-#   SCORE_FLAG_PROBABILITY=60 make signal SIGNAL_ARGS=--no-files
+#   SCORE_RESCHEDULE_FLAG_PROBABILITY=50 make signal SIGNAL_ARGS=--no-files
 SIGNAL_ARGS ?=
 signal:
 	cargo run --release -p worker --example signal -- $(SIGNAL_ARGS)

@@ -299,11 +299,13 @@ pub struct ScoringRules {
     pub min_sessions: i32,
     /// How rules decide.
     pub decision: DecisionRule,
-    /// Probability that the true rate is above the threshold from which a rule flags (the
-    /// longest window).
-    pub flag_probability: f64,
-    /// The same in the shorter windows.
+    /// Probability that the true rate is above the threshold from which a rule flags in the
+    /// shorter windows and on a small sample (each rule has its own for the longest window:
+    /// `rescheduleFlagProbability`, ...).
     pub recent_flag_probability: f64,
+    /// Sessions of its kind under which a window is a small sample for a rule (it then needs
+    /// `recentFlagProbability`).
+    pub small_sample_sessions: i32,
     /// Probability, on the tutor's own sessions, that the rate is above the critical level
     /// from which a flag is critical.
     pub critical_probability: f64,
@@ -315,23 +317,38 @@ pub struct ScoringRules {
     pub confidence_z: f64,
     pub reschedule_threshold: f64,
     pub reschedule_critical: f64,
+    /// Probability that the true rate is above the threshold from which the rule flags the
+    /// longest window, on at least `smallSampleSessions` sessions.
+    pub reschedule_flag_probability: f64,
     pub reschedule_weight: f64,
     pub last_minute_hours: f64,
     pub last_minute_weight: f64,
     pub excused_reason_codes: Vec<String>,
     pub no_show_threshold: f64,
     pub no_show_critical: f64,
+    /// Probability that the true rate is above the threshold from which the rule flags the
+    /// longest window, on at least `smallSampleSessions` sessions.
+    pub no_show_flag_probability: f64,
     pub no_show_weight: f64,
     pub late_start_minutes: i32,
     pub late_start_threshold: f64,
     pub late_start_critical: f64,
+    /// Probability that the true rate is above the threshold from which the rule flags the
+    /// longest window, on at least `smallSampleSessions` sessions.
+    pub late_start_flag_probability: f64,
     pub late_start_weight: f64,
     pub early_end_minutes: i32,
     pub early_end_threshold: f64,
     pub early_end_critical: f64,
+    /// Probability that the true rate is above the threshold from which the rule flags the
+    /// longest window, on at least `smallSampleSessions` sessions.
+    pub early_end_flag_probability: f64,
     pub early_end_weight: f64,
     pub poor_first_session_threshold: f64,
     pub poor_first_session_critical: f64,
+    /// Probability that the true rate is above the threshold from which the rule flags the
+    /// longest window, on at least `smallSampleSessions` sessions.
+    pub poor_first_session_flag_probability: f64,
     pub poor_first_session_weight: f64,
     pub poor_rating_max: i32,
     pub rebook_days: i32,
@@ -361,31 +378,36 @@ impl ScoreQuery {
             windows_days: worker::scoring::WINDOWS.iter().map(|d| *d as i32).collect(),
             min_sessions: c.min_sessions as i32,
             decision: c.decision.into(),
-            flag_probability: c.flag_probability,
             recent_flag_probability: c.recent_flag_probability,
+            small_sample_sessions: c.small_sample_sessions as i32,
             critical_probability: c.critical_probability,
             prior_weight: c.prior_weight,
             prior_share: c.prior_share,
             confidence_z: c.confidence_z,
             reschedule_threshold: c.reschedule_threshold,
             reschedule_critical: c.reschedule_critical,
+            reschedule_flag_probability: c.reschedule_flag_probability,
             reschedule_weight: c.reschedule_weight,
             last_minute_hours: c.last_minute_hours,
             last_minute_weight: c.last_minute_weight,
             excused_reason_codes: c.excused_reason_codes.clone(),
             no_show_threshold: c.no_show_threshold,
             no_show_critical: c.no_show_critical,
+            no_show_flag_probability: c.no_show_flag_probability,
             no_show_weight: c.no_show_weight,
             late_start_minutes: c.late_start_minutes as i32,
             late_start_threshold: c.late_start_threshold,
             late_start_critical: c.late_start_critical,
+            late_start_flag_probability: c.late_start_flag_probability,
             late_start_weight: c.late_start_weight,
             early_end_minutes: c.early_end_minutes as i32,
             early_end_threshold: c.early_end_threshold,
             early_end_critical: c.early_end_critical,
+            early_end_flag_probability: c.early_end_flag_probability,
             early_end_weight: c.early_end_weight,
             poor_first_session_threshold: c.poor_first_session_threshold,
             poor_first_session_critical: c.poor_first_session_critical,
+            poor_first_session_flag_probability: c.poor_first_session_flag_probability,
             poor_first_session_weight: c.poor_first_session_weight,
             poor_rating_max: c.poor_rating_max.into(),
             rebook_days: c.rebook_days as i32,

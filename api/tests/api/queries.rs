@@ -366,7 +366,7 @@ async fn the_overview_counts_match_the_stored_scores() {
     let db = &app.state.db;
     let data = app
         .data(
-            "{ overview { tutors lowRisk mediumRisk highRisk unscored averageQualityScore averageRescheduleRate30d sessionsLast24h sessionsLast7d recentRiskChanges { tutorName to } } scoringRules { rescheduleThreshold windowsDays excusedReasonCodes decision flagProbability recentFlagProbability criticalProbability priorWeight priorShare warningPenalty criticalPenalty scoreOrderHolds } }",
+            "{ overview { tutors lowRisk mediumRisk highRisk unscored averageQualityScore averageRescheduleRate30d sessionsLast24h sessionsLast7d recentRiskChanges { tutorName to } } scoringRules { rescheduleThreshold windowsDays excusedReasonCodes decision rescheduleFlagProbability noShowFlagProbability lateStartFlagProbability earlyEndFlagProbability poorFirstSessionFlagProbability recentFlagProbability smallSampleSessions criticalProbability priorWeight priorShare warningPenalty criticalPenalty scoreOrderHolds } }",
             json!({}),
         )
         .await;
@@ -401,12 +401,23 @@ async fn the_overview_counts_match_the_stored_scores() {
     let rules = &data["scoringRules"];
     assert_eq!(rules["decision"], "POSTERIOR");
     assert_eq!(
+        [
+            "rescheduleFlagProbability",
+            "noShowFlagProbability",
+            "lateStartFlagProbability",
+            "earlyEndFlagProbability",
+            "poorFirstSessionFlagProbability"
+        ]
+        .map(|field| rules[field].as_f64()),
+        [Some(40.0), Some(50.0), Some(40.0), Some(40.0), Some(40.0)]
+    );
+    assert_eq!(
         (
-            &rules["flagProbability"],
             &rules["recentFlagProbability"],
+            &rules["smallSampleSessions"],
             &rules["criticalProbability"]
         ),
-        (&json!(50.0), &json!(75.0), &json!(20.0))
+        (&json!(75.0), &json!(30), &json!(20.0))
     );
     assert_eq!(
         (&rules["priorWeight"], &rules["priorShare"]),

@@ -262,8 +262,9 @@ pub async fn until_drained(db: &sea_orm::DatabaseConnection, limit: Duration) {
     }
 }
 
-/// Whether a stored score equals a from-scratch recompute at the same instant (with either
-/// risk level the hysteresis could have started from).
+/// Whether a stored score equals a from-scratch recompute at the same instant (with the
+/// previous flags the hysteresis could have started from: none, or the flags it holds, as
+/// stored or as warnings).
 pub async fn matches_fresh_recompute(db: &sea_orm::DatabaseConnection, row: &tutor_score::Model) -> bool {
     let config = ScoringConfig::default();
     let stored: ScoreReport = serde_json::from_value(row.details.clone()).unwrap();
@@ -271,8 +272,13 @@ pub async fn matches_fresh_recompute(db: &sea_orm::DatabaseConnection, row: &tut
     let facts = sessions::read::facts(db, row.tutor_id, at, &config)
         .await
         .unwrap();
-    [Some(row.risk_level), row.previous_risk_level, None]
-        .into_iter()
+    let held = stored.held_flags();
+    let as_warnings: Vec<_> = held
+        .iter()
+        .map(|(code, _)| (*code, scoring::Severity::Warning))
+        .collect();
+    [held.clone(), as_warnings, Vec::new()]
+        .iter()
         .any(|previous| scoring::score(&facts, at, previous, &config) == stored)
 }
 

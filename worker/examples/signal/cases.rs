@@ -79,7 +79,7 @@ pub fn print(rules: &Rules) {
     ] {
         println!("\n{name}:");
         for (r, config) in rules.configs.iter().enumerate() {
-            let report = scoring::score(&sessions, now(), None, config);
+            let report = scoring::score(&sessions, now(), &[], config);
             println!(
                 "- {}: {:?}, score {:.1}",
                 RULE_NAMES[r], report.risk_level, report.quality_score

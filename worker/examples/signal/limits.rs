@@ -6,7 +6,8 @@
 //!   window and picks the best count to flag at for each size. Two readings of the 2%: per
 //!   cell (every size), and pooled over the <= 0.7x cells with nothing flagged under 40
 //!   sessions, so that the whole false-flag budget goes where it buys recall.
-//! - The trade-off: the acceptance figures of the rules in force at other flag probabilities.
+//! - The trade-off: the acceptance figures of the rules in force at other flag probabilities
+//!   (every rule at the same one).
 
 use serde::Serialize;
 use worker::scoring::{FlagCode, ScoringConfig};
@@ -116,7 +117,7 @@ pub fn print_ceilings(ceilings: &[Ceiling], acceptance: &[Acceptance]) {
     }
 }
 
-/// The acceptance figures of the rules in force at one flag probability.
+/// The acceptance figures of the rules in force with every rule at one flag probability.
 #[derive(Debug, Clone, Serialize)]
 pub struct TradeOff {
     pub flag_probability: f64,
@@ -124,7 +125,7 @@ pub struct TradeOff {
 }
 
 pub fn trade_off(config: &ScoringConfig, tutors: u32, seed: u64) -> Vec<TradeOff> {
-    let probabilities = [40.0, 50.0, 60.0, 75.0, 90.0];
+    let probabilities = [30.0, 40.0, 50.0, 60.0, 75.0];
     let tutors = (tutors / 4).max(50);
     let mut jobs = Vec::new();
     for code in FlagCode::ALL {
@@ -138,7 +139,11 @@ pub fn trade_off(config: &ScoringConfig, tutors: u32, seed: u64) -> Vec<TradeOff
         configs: probabilities
             .iter()
             .map(|q| ScoringConfig {
-                flag_probability: *q,
+                reschedule_flag_probability: *q,
+                no_show_flag_probability: *q,
+                late_start_flag_probability: *q,
+                early_end_flag_probability: *q,
+                poor_first_session_flag_probability: *q,
                 ..config.clone()
             })
             .collect(),
@@ -148,7 +153,7 @@ pub fn trade_off(config: &ScoringConfig, tutors: u32, seed: u64) -> Vec<TradeOff
         measure(&rules, code, row, size, tutors, Cadences::Mixed, seed ^ 0x7AD0)
     });
     println!(
-        "\nThe trade-off: flagged at >= 1.2x with >= 40 sessions / flagged at <= 0.7x, by SCORE_FLAG_PROBABILITY, the other parameters as in force ({tutors} tutors per cell)"
+        "\nThe trade-off: flagged at >= 1.2x with >= 40 sessions / flagged at <= 0.7x, every rule at one flag probability (SCORE_*_FLAG_PROBABILITY), the other parameters as in force ({tutors} tutors per cell)"
     );
     print!("| flag probability |");
     for code in FlagCode::ALL {

@@ -183,6 +183,17 @@ pub fn rows(code: FlagCode, c: &ScoringConfig) -> Vec<Row> {
     rows
 }
 
+/// The flag probability of a rule, percent.
+pub fn flag_probability(code: FlagCode, c: &ScoringConfig) -> f64 {
+    match code {
+        FlagCode::RescheduleRate => c.reschedule_flag_probability,
+        FlagCode::NoShowRate => c.no_show_flag_probability,
+        FlagCode::LateStartRate => c.late_start_flag_probability,
+        FlagCode::EarlyEndRate => c.early_end_flag_probability,
+        FlagCode::PoorFirstSessions => c.poor_first_session_flag_probability,
+    }
+}
+
 /// The denominator of rule `code` in a window.
 pub fn out_of(code: FlagCode, w: &WindowMetrics) -> u32 {
     match code {
@@ -258,7 +269,7 @@ pub fn measure(
         ));
         let tutor = generate::tutor(&mut rng, truth, Target { code, size }, cadences, now());
         for (r, config) in rules.configs.iter().enumerate() {
-            let report = scoring::score(&tutor.sessions, now(), None, config);
+            let report = scoring::score(&tutor.sessions, now(), &[], config);
             if let Some(flag) = report.flags.iter().find(|f| f.code == code) {
                 cell.flagged[r] += 1;
                 cell.critical[r] += u32::from(flag.severity == Severity::Critical);
@@ -535,13 +546,18 @@ fn main() -> std::process::ExitCode {
     };
     println!("# Signal calibration: labelled evaluation of the scoring rules");
     println!(
-        "\n{} tutors per cell, seed {}, scored at {}. First rule: Wilson 95% bound against the line, 14-day rebooking, rate-only score. In force: {:?}, flag at {}% probability ({}% in the 7- and 30-day windows), critical at {}% on the tutor's own sessions, prior worth {} events at {}x the threshold, rebooking {} days, score penalties {} / {}.",
+        "\n{} tutors per cell, seed {}, scored at {}. First rule: Wilson 95% bound against the line, 14-day rebooking, rate-only score. In force: {:?}, flag at {}% probability (reschedules, no-shows, late starts, early ends, poor first sessions; {}% in the 7- and 30-day windows and under {} sessions of the rule's kind), critical at {}% on the tutor's own sessions, prior worth {} events at {}x the threshold, rebooking {} days, score penalties {} / {}.",
         cli.tutors,
         cli.seed,
         now().to_rfc3339(),
         rules.configs[1].decision,
-        rules.configs[1].flag_probability,
+        FlagCode::ALL
+            .iter()
+            .map(|code| format!("{}", flag_probability(*code, &rules.configs[1])))
+            .collect::<Vec<_>>()
+            .join(" / "),
         rules.configs[1].recent_flag_probability,
+        rules.configs[1].small_sample_sessions,
         rules.configs[1].critical_probability,
         rules.configs[1].prior_weight,
         rules.configs[1].prior_share,

@@ -275,7 +275,7 @@ pub fn score_and_risk(rules: &Rules, tutors: u32, seed: u64) -> Vec<AgreementFig
             results: variants
                 .iter()
                 .map(|(_, config)| {
-                    let r = scoring::score(&tutor.sessions, now(), None, config);
+                    let r = scoring::score(&tutor.sessions, now(), &[], config);
                     (r.quality_score, r.risk_level)
                 })
                 .collect(),
@@ -424,7 +424,7 @@ pub fn change_detection(rules: &Rules, tutors: u32, seed: u64) -> Vec<ChangeFigu
                 now(),
             );
             for (r, config) in rules.configs.iter().enumerate() {
-                let report = scoring::score(&tutor.sessions, now(), None, config);
+                let report = scoring::score(&tutor.sessions, now(), &[], config);
                 flagged[r] += u32::from(report.flags.iter().any(|f| f.code == code));
             }
         }

@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// One history point per tutor and week, oldest first, scored with the default rules and the
-/// previous week's risk (hysteresis as the worker would have applied it). Version 0 marks them
+/// previous week's flags (hysteresis as the worker would have applied it). Version 0 marks them
 /// as back-filled. The facts come from the rows about to be stored, read as the worker reads
 /// stored sessions.
 pub fn backfill(
@@ -36,11 +36,11 @@ pub fn backfill(
     }
     let mut points = Vec::with_capacity(by_tutor.len() * weeks as usize);
     for (tutor_id, facts) in by_tutor {
-        let mut previous = None;
+        let mut previous = Vec::new();
         for back in (1..=weeks).rev() {
             let at = until - Duration::weeks(back.into());
-            let report = scoring::score(&facts, at, previous, &config);
-            previous = Some(report.risk_level);
+            let report = scoring::score(&facts, at, &previous, &config);
+            previous = report.held_flags();
             let rate = |days| report.window(days).map_or(0.0, |w| w.reschedule_rate);
             points.push(score_history::ActiveModel {
                 tutor_id: Set(tutor_id),

@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use entity::{RiskLevel, prelude::*, score_history, tutor, tutor_score};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QuerySelect, Set};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
@@ -24,7 +25,7 @@ use crate::{
         reports::{self, RecomputeFacts},
     },
     predictions::{self, PredictionConfig},
-    scoring::{self, ScoreReport, ScoringConfig},
+    scoring::{self, FlagCode, ScoreReport, ScoringConfig, Severity},
     sessions,
 };
 
@@ -109,7 +110,8 @@ pub async fn recompute_tutor(
     let facts = sessions::read::facts(&txn, tutor_id, now, config).await?;
     let previous = TutorScore::find_by_id(tutor_id).one(&txn).await?;
     let previous_risk = previous.as_ref().map(|p| p.risk_level);
-    let report = scoring::score(&facts, now, previous_risk, config);
+    let held = previous.as_ref().map(held_flags).unwrap_or_default();
+    let report = scoring::score(&facts, now, &held, config);
     let version = previous.as_ref().map_or(1, |p| p.version + 1);
     let (risk_since, previous_risk_level) = match &previous {
         Some(p) if p.risk_level == report.risk_level => (p.risk_since, p.previous_risk_level),
@@ -210,6 +212,20 @@ pub async fn recompute_tutor(
         previous_risk_level,
         alerts,
     }))
+}
+
+/// The flags a stored score holds, with their severity, for the next computation's hysteresis:
+/// from the stored report, or, should it not parse, from `flag_codes` (as warnings).
+fn held_flags(previous: &tutor_score::Model) -> Vec<(FlagCode, Severity)> {
+    match ScoreReport::deserialize(&previous.details) {
+        Ok(report) => report.held_flags(),
+        Err(_) => previous
+            .flag_codes
+            .split(',')
+            .filter_map(FlagCode::from_stored)
+            .map(|code| (code, Severity::Warning))
+            .collect(),
+    }
 }
 
 /// The figures a row shows, from the 7/30/90-day windows.

@@ -25,6 +25,9 @@ pub struct RateRule {
     pub threshold: f64,
     /// Critical level, in percent.
     pub critical: f64,
+    /// Probability (percent) that the true rate is above the threshold from which the rule
+    /// flags a 90-day window with at least `small_sample_sessions` sessions of its kind.
+    pub flag_probability: f64,
     /// Points of the quality score (out of 100) the rate can take away, flags aside.
     pub weight: f64,
 }
@@ -39,6 +42,10 @@ pub struct ScoringConfig {
     /// Reschedule rate (percent) that makes the flag critical (high risk).
     #[arg(long, env = "SCORE_RESCHEDULE_CRITICAL", default_value_t = 40.0)]
     pub reschedule_critical: f64,
+    /// Probability (percent) that the true reschedule rate is above the threshold from which
+    /// the rule flags (90-day window, at least `small_sample_sessions` sessions).
+    #[arg(long, env = "SCORE_RESCHEDULE_FLAG_PROBABILITY", default_value_t = 40.0)]
+    pub reschedule_flag_probability: f64,
     /// Points of the quality score the reschedule rate can take away (flags cost their penalty
     /// on top).
     #[arg(long, env = "SCORE_RESCHEDULE_WEIGHT", default_value_t = 6.0)]
@@ -64,6 +71,10 @@ pub struct ScoringConfig {
     /// No-show rate (percent) that makes the flag critical.
     #[arg(long, env = "SCORE_NO_SHOW_CRITICAL", default_value_t = 10.0)]
     pub no_show_critical: f64,
+    /// The same for no-shows: higher than the others, because at 5% a line one no-show lower
+    /// at 160 sessions flags more steady tutors than the 2% target allows.
+    #[arg(long, env = "SCORE_NO_SHOW_FLAG_PROBABILITY", default_value_t = 50.0)]
+    pub no_show_flag_probability: f64,
     /// Points of the quality score that no-shows can take away.
     #[arg(long, env = "SCORE_NO_SHOW_WEIGHT", default_value_t = 6.0)]
     pub no_show_weight: f64,
@@ -77,6 +88,9 @@ pub struct ScoringConfig {
     /// Late-start rate (percent) that makes the flag critical.
     #[arg(long, env = "SCORE_LATE_START_CRITICAL", default_value_t = 40.0)]
     pub late_start_critical: f64,
+    /// The same for late starts.
+    #[arg(long, env = "SCORE_LATE_START_FLAG_PROBABILITY", default_value_t = 40.0)]
+    pub late_start_flag_probability: f64,
     /// Points of the quality score that late starts can take away.
     #[arg(long, env = "SCORE_LATE_START_WEIGHT", default_value_t = 2.0)]
     pub late_start_weight: f64,
@@ -90,6 +104,9 @@ pub struct ScoringConfig {
     /// Early-end rate (percent) that makes the flag critical.
     #[arg(long, env = "SCORE_EARLY_END_CRITICAL", default_value_t = 40.0)]
     pub early_end_critical: f64,
+    /// The same for early ends.
+    #[arg(long, env = "SCORE_EARLY_END_FLAG_PROBABILITY", default_value_t = 40.0)]
+    pub early_end_flag_probability: f64,
     /// Points of the quality score that early ends can take away.
     #[arg(long, env = "SCORE_EARLY_END_WEIGHT", default_value_t = 2.0)]
     pub early_end_weight: f64,
@@ -100,6 +117,13 @@ pub struct ScoringConfig {
     /// Share (percent) of poor first sessions that makes the flag critical.
     #[arg(long, env = "SCORE_POOR_FIRST_SESSION_CRITICAL", default_value_t = 50.0)]
     pub poor_first_session_critical: f64,
+    /// The same for poor first sessions.
+    #[arg(
+        long,
+        env = "SCORE_POOR_FIRST_SESSION_FLAG_PROBABILITY",
+        default_value_t = 40.0
+    )]
+    pub poor_first_session_flag_probability: f64,
     /// Points of the quality score that poor first sessions can take away.
     #[arg(long, env = "SCORE_POOR_FIRST_SESSION_WEIGHT", default_value_t = 4.0)]
     pub poor_first_session_weight: f64,
@@ -117,13 +141,17 @@ pub struct ScoringConfig {
     /// How rules decide: `posterior` (the default) or `wilson` (the first rule).
     #[arg(long, env = "SCORE_DECISION", value_enum, default_value_t = DecisionRule::Posterior)]
     pub decision: DecisionRule,
-    /// Probability (percent) that the true rate is above the threshold from which a rule flags.
-    #[arg(long, env = "SCORE_FLAG_PROBABILITY", default_value_t = 50.0)]
-    pub flag_probability: f64,
-    /// The same for the shorter windows (7 and 30 days): a tutor has many short stretches and
-    /// some look bad by chance, so a short window needs stronger evidence than the longest.
+    /// Probability (percent) that the true rate is above the threshold from which a rule flags
+    /// the shorter windows (7 and 30 days), and any window with fewer than
+    /// `small_sample_sessions` sessions of its kind: a tutor has many short stretches and some
+    /// look bad by chance, and a small sample looks bad by chance more often than a large one,
+    /// so both need stronger evidence than the rule's own flag probability.
     #[arg(long, env = "SCORE_RECENT_FLAG_PROBABILITY", default_value_t = 75.0)]
     pub recent_flag_probability: f64,
+    /// Sessions of its kind under which a window is a small sample for a rule and needs
+    /// `recent_flag_probability` (30: a small sample in the usual sense).
+    #[arg(long, env = "SCORE_SMALL_SAMPLE_SESSIONS", default_value_t = 30)]
+    pub small_sample_sessions: u32,
     /// Probability (percent) that the true rate is above the critical level from which a flag
     /// is critical.
     #[arg(long, env = "SCORE_CRITICAL_PROBABILITY", default_value_t = 20.0)]
@@ -140,8 +168,9 @@ pub struct ScoringConfig {
     /// z-value of the Wilson bound of the `wilson` rule (1.96: 95% two-sided).
     #[arg(long, env = "SCORE_CONFIDENCE_Z", default_value_t = 1.96)]
     pub confidence_z: f64,
-    /// Points below a line the evidence must fall (the line is lowered by this much) before a
-    /// tutor leaves the level it caused.
+    /// Points a rule's line is lowered while the tutor holds its flag, and its critical level
+    /// while the flag is critical: the evidence must fall this much below a line before the
+    /// tutor loses what crossing it gave them.
     #[arg(long, env = "SCORE_HYSTERESIS_MARGIN", default_value_t = 3.0)]
     pub hysteresis_margin: f64,
     /// Hours after its start a booked session may wait for its outcome before it counts as
@@ -202,6 +231,7 @@ impl ScoringConfig {
         RateRule {
             threshold: self.reschedule_threshold,
             critical: self.reschedule_critical,
+            flag_probability: self.reschedule_flag_probability,
             weight: self.reschedule_weight,
         }
     }
@@ -209,6 +239,7 @@ impl ScoringConfig {
         RateRule {
             threshold: self.no_show_threshold,
             critical: self.no_show_critical,
+            flag_probability: self.no_show_flag_probability,
             weight: self.no_show_weight,
         }
     }
@@ -216,6 +247,7 @@ impl ScoringConfig {
         RateRule {
             threshold: self.late_start_threshold,
             critical: self.late_start_critical,
+            flag_probability: self.late_start_flag_probability,
             weight: self.late_start_weight,
         }
     }
@@ -223,6 +255,7 @@ impl ScoringConfig {
         RateRule {
             threshold: self.early_end_threshold,
             critical: self.early_end_critical,
+            flag_probability: self.early_end_flag_probability,
             weight: self.early_end_weight,
         }
     }
@@ -230,6 +263,7 @@ impl ScoringConfig {
         RateRule {
             threshold: self.poor_first_session_threshold,
             critical: self.poor_first_session_critical,
+            flag_probability: self.poor_first_session_flag_probability,
             weight: self.poor_first_session_weight,
         }
     }

@@ -1,7 +1,6 @@
 //! Flags: which rate rules a tutor breaks, with the evidence in numbers and one recommended
 //! intervention in plain words.
 
-use entity::RiskLevel;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -168,12 +167,13 @@ fn own(count: u32, out_of: u32) -> Beta {
     Beta::posterior(0.5, 1.0, f64::from(count), f64::from(out_of))
 }
 
-/// The probability (percent) a window's evidence must reach to flag.
-fn flag_bar(days: u32, config: &ScoringConfig) -> f64 {
-    if days < *WINDOWS.iter().max().expect("windows") {
+/// The probability (percent) a window's evidence must reach to flag: the rule's own in the
+/// longest window, the recent bar in the shorter ones and for a small sample.
+fn flag_bar(days: u32, out_of: u32, rule: RateRule, config: &ScoringConfig) -> f64 {
+    if days < *WINDOWS.iter().max().expect("windows") || out_of < config.small_sample_sessions {
         config.recent_flag_probability
     } else {
-        config.flag_probability
+        rule.flag_probability
     }
 }
 
@@ -188,7 +188,7 @@ fn judge(
     let probability = 100.0 * post.above(lines.warning / 100.0);
     let (flagged, critical, strength) = match config.decision {
         DecisionRule::Posterior => {
-            let flagged = probability >= flag_bar(days, config);
+            let flagged = probability >= flag_bar(days, o.out_of, rule, config);
             (flagged, flagged, probability)
         }
         DecisionRule::Wilson => {
@@ -216,28 +216,31 @@ fn judge(
     })
 }
 
-/// The flags a tutor earns. `previous` is the risk level before this computation: a tutor
-/// already at a level keeps the flags that put them there until the evidence holds no longer
-/// against a line `hysteresis_margin` points lower (no flapping around a threshold).
-pub fn evaluate(windows: &[WindowMetrics], previous: Option<RiskLevel>, config: &ScoringConfig) -> Vec<Flag> {
+/// The flags a tutor earns. `previous` holds the flags of the previous computation, with
+/// their severity: a flag the tutor held is kept until the evidence holds no longer against
+/// a line `hysteresis_margin` points below its threshold, and a flag that was critical stays
+/// critical until it holds no longer against a critical level as much lower (no flapping
+/// around a line). Hysteresis is per flag: the lines of a rule the tutor did not break stay
+/// where they are, whatever the tutor's risk level.
+pub fn evaluate(
+    windows: &[WindowMetrics],
+    previous: &[(FlagCode, Severity)],
+    config: &ScoringConfig,
+) -> Vec<Flag> {
     let margin = config.hysteresis_margin;
-    let warning_margin = if previous >= Some(RiskLevel::Medium) {
-        margin
-    } else {
-        0.0
-    };
-    let critical_margin = if previous == Some(RiskLevel::High) {
-        margin
-    } else {
-        0.0
-    };
     FlagCode::ALL
         .into_iter()
         .filter_map(|code| {
             let rule = rule(code, config);
+            let held = previous.iter().filter(|(c, _)| *c == code).map(|(_, s)| *s).max();
             let lines = Lines {
-                warning: rule.threshold - warning_margin,
-                critical: rule.critical - critical_margin,
+                warning: rule.threshold - if held.is_some() { margin } else { 0.0 },
+                critical: rule.critical
+                    - if held == Some(Severity::Critical) {
+                        margin
+                    } else {
+                        0.0
+                    },
             };
             // Among windows with enough data, the most serious finding with the strongest
             // evidence; on a tie the shorter (more recent) window wins.
@@ -274,7 +277,7 @@ pub fn evaluate(windows: &[WindowMetrics], previous: Option<RiskLevel>, config: 
                         DecisionRule::Posterior => round(
                             100.0
                                 * posterior(o.count, o.out_of, rule, config)
-                                    .lower_quantile(flag_bar(w.days, config) / 100.0),
+                                    .lower_quantile(flag_bar(w.days, o.out_of, rule, config) / 100.0),
                         ),
                         DecisionRule::Wilson => j.strength,
                     };
@@ -349,12 +352,12 @@ fn evidence(
     match config.decision {
         DecisionRule::Posterior => {
             // Under hysteresis the line compared is lower than the threshold: say so.
-            let line = |compared: f64, line: f64, name: &str| {
+            let line = |compared: f64, line: f64, name: &str, held: &str| {
                 if compared == line {
                     format!("the {}% {name}", number(line))
                 } else {
                     format!(
-                        "{}% (the {}% {name}, {} points lower while the tutor is at this level)",
+                        "{}% (the {}% {name}, {} points lower while the tutor {held})",
                         number(compared),
                         number(line),
                         number(line - compared)
@@ -365,14 +368,19 @@ fn evidence(
                 "{what}: {:.1}%, {} above {} ({} probability)",
                 o.rate,
                 likelihood(j.probability),
-                line(lines.warning, rule.threshold, "line"),
+                line(lines.warning, rule.threshold, "line", "holds this flag"),
                 chance(j.probability)
             );
             if j.severity == Severity::Critical {
                 text += &format!(
                     ", and {} above {} ({})",
                     likelihood(j.critical_probability),
-                    line(lines.critical, rule.critical, "critical level"),
+                    line(
+                        lines.critical,
+                        rule.critical,
+                        "critical level",
+                        "holds this flag as critical"
+                    ),
                     chance(j.critical_probability)
                 );
             }

@@ -1,7 +1,7 @@
 //! Scoring, version 1: explainable rules as pure functions over plain data.
 //!
 //! Input: one tutor's sessions of the last 90 days ([`SessionFact`]), "now", the tutor's
-//! previous risk level and the [`ScoringConfig`]. Output: a [`ScoreReport`] with the metrics of
+//! previous flags and the [`ScoringConfig`]. Output: a [`ScoreReport`] with the metrics of
 //! each window (7, 30, 90 days), the flags with their evidence and recommendations, a 0-100
 //! quality score and a risk level. No I/O and no clock reads: tests pass everything in.
 //!
@@ -11,15 +11,16 @@
 //!   completed sessions, poor first sessions / first sessions with a known outcome;
 //! - a rule judges a window with at least `min_sessions` sessions, and as many of its own
 //!   kind; it flags when the probability that the true rate is above the threshold reaches
-//!   `flag_probability` (`recent_flag_probability` in the 7- and 30-day windows), under a beta
+//!   the rule's flag probability (`recent_flag_probability` in the 7- and 30-day windows and
+//!   on fewer than `small_sample_sessions` sessions of its kind), under a beta
 //!   prior worth `prior_weight` events at a typical tutor's rate, so that 1 of 1 is not
 //!   "100%" and 18% of 120 is "above 15%"; critical when, on the tutor's own sessions, the
 //!   rate is above the critical level with `critical_probability`; the window with the most
 //!   serious finding and the strongest evidence is reported (`wilson`, the first rule,
 //!   compares a 95% Wilson lower bound instead);
 //! - risk: high with a critical flag or `high_risk_flag_count` flags, medium with one flag,
-//!   low otherwise; hysteresis lowers the lines by `hysteresis_margin` points for a tutor at
-//!   the level they caused;
+//!   low otherwise; hysteresis lowers a rule's line by `hysteresis_margin` points while the
+//!   tutor holds its flag, and its critical level while the flag is critical;
 //! - quality score: 100 minus each rate's weight times the rate relative to twice its
 //!   threshold (capped), on the 30-day window or the 90-day one when 30 days lack data, minus
 //!   each flag's penalty; the penalties exceed what the rates can take away, so the score
@@ -90,6 +91,11 @@ impl ScoreReport {
         stored.contains(&format!(",{code},"))
     }
 
+    /// The flags held, with their severity: what the next computation's hysteresis needs.
+    pub fn held_flags(&self) -> Vec<(FlagCode, Severity)> {
+        self.flags.iter().map(|f| (f.code, f.severity)).collect()
+    }
+
     /// Flag codes as stored for filtering: `,code,code,`.
     pub fn flag_codes(&self) -> String {
         let mut codes = String::from(",");
@@ -102,11 +108,12 @@ impl ScoreReport {
 }
 
 /// Scores one tutor. `sessions` may be in any order and may include sessions older than the
-/// longest window (they are ignored).
+/// longest window (they are ignored). `previous` holds the flags of the previous score, with
+/// their severity ([`ScoreReport::held_flags`]; empty the first time), for hysteresis.
 pub fn score(
     sessions: &[SessionFact],
     now: DateTime<Utc>,
-    previous: Option<RiskLevel>,
+    previous: &[(FlagCode, Severity)],
     config: &ScoringConfig,
 ) -> ScoreReport {
     let windows: Vec<_> = WINDOWS

@@ -115,7 +115,7 @@ fn evenly(
 }
 
 fn report(sessions: &[SessionFact]) -> ScoreReport {
-    score(sessions, now(), None, &ScoringConfig::default())
+    score(sessions, now(), &[], &ScoringConfig::default())
 }
 
 fn flag(report: &ScoreReport, code: FlagCode) -> Option<&Flag> {
@@ -147,13 +147,14 @@ fn reschedule_rate_is_the_seed_formula() {
 }
 
 /// (sessions, tutor reschedules, flagged?, severity) around the 15% line and the 40% critical
-/// line. The probabilities are those of the 90-day window (the 30-day one holds the same
-/// sessions and needs 75%).
+/// line. The probabilities are those of the 90-day window, where reschedules flag at 40% (the
+/// 30-day one holds the same sessions and needs 75%).
 #[test]
 fn reschedule_flag_at_and_around_the_threshold() {
     let cases = [
-        (100, 15, false, None),                   // 15%: P(above 15%) 33%
-        (100, 16, false, None),                   // 16%: 43%
+        (100, 14, false, None),                   // 14%: P(above 15%) 24%
+        (100, 15, false, None),                   // 15%: 33%
+        (100, 16, true, Some(Severity::Warning)), // 16%: 43%
         (100, 17, true, Some(Severity::Warning)), // 17%: 53%, more likely than not
         (100, 22, true, Some(Severity::Warning)), // 22%: 90%
         (40, 10, true, Some(Severity::Warning)),  // 25%: 79%; above 40%: 2%
@@ -181,11 +182,13 @@ fn one_reschedule_in_a_tiny_sample_does_not_flag_at_100_percent() {
     let r = report(&mix(5, 1, |d| rescheduled(d, 2.0)));
     assert!(r.window(7).is_some_and(|w| w.enough_data || w.sessions < 5));
     assert!(r.flags.is_empty());
-    // Two of five: 39%, still not flagged; three of five (61%) is.
+    // Two of five (39%) and three of five (61%) are not flagged: a sample under 30 sessions
+    // needs 75%. Four of five (80%) is.
     assert!(report(&mix(5, 2, |d| rescheduled(d, 72.0))).flags.is_empty());
+    assert!(report(&mix(5, 3, |d| rescheduled(d, 72.0))).flags.is_empty());
     assert!(
         flag(
-            &report(&mix(5, 3, |d| rescheduled(d, 72.0))),
+            &report(&mix(5, 4, |d| rescheduled(d, 72.0))),
             FlagCode::RescheduleRate
         )
         .is_some()
@@ -222,7 +225,7 @@ fn a_steady_offender_just_above_the_line_is_flagged() {
         decision: DecisionRule::Wilson,
         ..ScoringConfig::default()
     };
-    assert!(score(&sessions, now(), None, &wilson).flags.is_empty());
+    assert!(score(&sessions, now(), &[], &wilson).flags.is_empty());
 }
 
 /// The demo's chronic rescheduler: 43% of 77 sessions is above the 40% critical level, so the
@@ -253,7 +256,7 @@ fn a_rate_above_the_critical_level_over_many_sessions_is_critical() {
         decision: DecisionRule::Wilson,
         ..ScoringConfig::default()
     };
-    let old = score(&sessions, now(), None, &wilson);
+    let old = score(&sessions, now(), &[], &wilson);
     assert!(!old.flags.is_empty());
     assert!(
         old.flags.iter().all(|f| f.severity == Severity::Warning),
@@ -345,12 +348,14 @@ fn late_start_counts_only_beyond_five_minutes() {
     assert_eq!(five.window(30).unwrap().late_starts, 0);
     let six = report(&mix(20, 20, |d| late(d, 6)));
     assert_eq!(six.window(30).unwrap().late_starts, 20);
+    // 40% from 30 completed sessions on, 75% below (20 sessions: 7 late is 71% likely to be
+    // above 20%, 8 late 83%).
     let cases = [
         (100, 20, false),
-        (100, 21, false),
+        (100, 21, true),
         (100, 22, true),
-        (20, 5, false),
-        (20, 6, true),
+        (20, 7, false),
+        (20, 8, true),
     ];
     for (total, bad, flagged) in cases {
         let r = report(&mix(total, bad, |d| late(d, 12)));
@@ -414,7 +419,7 @@ fn first_session_quality_judges_rating_no_show_and_rebooking() {
         rebook_days: 14,
         ..ScoringConfig::default()
     };
-    let r = score(&sessions, now(), None, &fortnight);
+    let r = score(&sessions, now(), &[], &fortnight);
     let w = r.window(90).unwrap();
     assert_eq!((w.poor_first_sessions, w.first_sessions), (5, 6));
 }
@@ -431,10 +436,10 @@ fn risk_levels_follow_the_flags() {
         report(&mix(40, 30, |d| rescheduled(d, 72.0))).risk_level,
         RiskLevel::High
     );
-    // Two warnings make high risk: 12 of 40 reschedules (30%), 8 of the 28 completed
+    // Two warnings make high risk: 24 of 80 reschedules (30%), 16 of the 56 completed
     // sessions late (29%), neither plausibly at its critical level.
-    let mut two = mix(40, 12, |d| rescheduled(d, 72.0));
-    for (i, s) in two.iter_mut().enumerate().skip(12).take(8) {
+    let mut two = mix(80, 24, |d| rescheduled(d, 72.0));
+    for (i, s) in two.iter_mut().enumerate().skip(24).take(16) {
         *s = late(8 + i as i64 % 21, 15);
     }
     let r = report(&two);
@@ -450,40 +455,125 @@ fn risk_levels_follow_the_flags() {
 #[test]
 fn hysteresis_keeps_a_level_until_clearly_below_the_line() {
     let config = ScoringConfig::default();
-    // 17 of 100: 53% likely to be above 15%, just enough.
-    let above = mix(100, 17, |d| rescheduled(d, 72.0));
-    // 16 of 100: 43%, just short: a new tutor is not flagged...
-    let just_below = mix(100, 16, |d| rescheduled(d, 72.0));
-    assert_eq!(score(&above, now(), None, &config).risk_level, RiskLevel::Medium);
-    assert_eq!(
-        score(&just_below, now(), None, &config).risk_level,
-        RiskLevel::Low
-    );
+    // 16 of 100: 43% likely to be above 15%, just enough (reschedules flag at 40%).
+    let above = mix(100, 16, |d| rescheduled(d, 72.0));
+    // 15 of 100: 33%, just short: a new tutor is not flagged...
+    let just_below = mix(100, 15, |d| rescheduled(d, 72.0));
+    assert_eq!(score(&above, now(), &[], &config).risk_level, RiskLevel::Medium);
+    assert_eq!(score(&just_below, now(), &[], &config).risk_level, RiskLevel::Low);
     // ...but a flagged tutor stays flagged until the evidence no longer holds against a line
-    // 3 points lower (14 of 100 is 59% likely to be above 12%, 13 of 100 48%).
-    let kept = score(&just_below, now(), Some(RiskLevel::Medium), &config);
+    // 3 points lower (13 of 100 is 48% likely to be above 12%, 12 of 100 37%).
+    let held = [(FlagCode::RescheduleRate, Severity::Warning)];
+    let kept = score(&just_below, now(), &held, &config);
     assert_eq!(kept.risk_level, RiskLevel::Medium);
     assert!(
         kept.flags[0].evidence.ends_with(
-            "16.0%, likely above 12% (the 15% line, 3 points lower while the tutor is at this level) (78% probability)"
+            "15.0%, more likely than not above 12% (the 15% line, 3 points lower while the tutor holds this flag) (70% probability)"
         ),
         "{}",
         kept.flags[0].evidence
     );
     assert_eq!(
-        score(
-            &mix(100, 14, |d| rescheduled(d, 72.0)),
-            now(),
-            Some(RiskLevel::Medium),
-            &config
-        )
-        .risk_level,
+        score(&mix(100, 13, |d| rescheduled(d, 72.0)), now(), &held, &config).risk_level,
         RiskLevel::Medium
     );
-    let clearly_below = mix(100, 13, |d| rescheduled(d, 72.0));
+    let clearly_below = mix(100, 12, |d| rescheduled(d, 72.0));
     assert_eq!(
-        score(&clearly_below, now(), Some(RiskLevel::Medium), &config).risk_level,
+        score(&clearly_below, now(), &held, &config).risk_level,
         RiskLevel::Low
+    );
+}
+
+/// `reschedules` of 100 sessions rescheduled by the tutor and `late_starts` of the others
+/// started 15 minutes late, all 8 to 28 days ago (so the 90-day window decides).
+fn rescheduling_and_late(reschedules: usize, late_starts: usize) -> Vec<SessionFact> {
+    (0..100)
+        .map(|i| {
+            let days = 8 + i as i64 % 21;
+            if i < reschedules {
+                rescheduled(days, 72.0)
+            } else if i < reschedules + late_starts {
+                late(days, 15)
+            } else {
+                completed(days)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn hysteresis_is_per_flag_a_high_risk_tutor_gains_no_flag_below_a_line() {
+    let config = ScoringConfig::default();
+    // 45 of 100 rescheduled (critical) and 10 of the 55 completed sessions late: 18%, 20%
+    // likely to be above the 20% line (short of the 40% late starts flag at), 42% likely to be
+    // above 17%.
+    let sessions = rescheduling_and_late(45, 10);
+    let fresh = score(&sessions, now(), &[], &config);
+    assert_eq!(fresh.risk_level, RiskLevel::High);
+    assert_eq!(
+        fresh.held_flags(),
+        [(FlagCode::RescheduleRate, Severity::Critical)]
+    );
+    // A tutor already high risk through the reschedule flag keeps only that flag: the late
+    // start line is not lowered for a flag the tutor did not hold.
+    let high = score(&sessions, now(), &fresh.held_flags(), &config);
+    assert_eq!(
+        high.held_flags(),
+        [(FlagCode::RescheduleRate, Severity::Critical)]
+    );
+    // A tutor who held the late-start flag keeps it within the margin, and the evidence says
+    // which line was compared.
+    let held = [
+        (FlagCode::RescheduleRate, Severity::Critical),
+        (FlagCode::LateStartRate, Severity::Warning),
+    ];
+    let kept = score(&sessions, now(), &held, &config);
+    let late = kept
+        .flags
+        .iter()
+        .find(|f| f.code == FlagCode::LateStartRate)
+        .expect("the held late-start flag is kept");
+    assert_eq!(late.severity, Severity::Warning);
+    assert!(
+        late.evidence.ends_with(
+            "18.2%, possibly above 17% (the 20% line, 3 points lower while the tutor holds this flag) (42% probability)"
+        ),
+        "{}",
+        late.evidence
+    );
+    // 8 of 57 late (14%): 17% likely to be above 17%, below the lowered line too: dropped.
+    let dropped = score(&rescheduling_and_late(43, 8), now(), &held, &config);
+    assert_eq!(
+        dropped.held_flags(),
+        [(FlagCode::RescheduleRate, Severity::Critical)]
+    );
+}
+
+#[test]
+fn a_critical_flag_stays_critical_within_the_margin_only_if_it_was_critical() {
+    let config = ScoringConfig::default();
+    let severity = |reschedules: usize, previous: &[(FlagCode, Severity)]| {
+        let r = score(&rescheduling_and_late(reschedules, 0), now(), previous, &config);
+        r.flags
+            .iter()
+            .find(|f| f.code == FlagCode::RescheduleRate)
+            .map(|f| f.severity)
+    };
+    let critical = [(FlagCode::RescheduleRate, Severity::Critical)];
+    let warning = [(FlagCode::RescheduleRate, Severity::Warning)];
+    // 36 of 100 is 21% likely to be above the 40% critical level: critical.
+    assert_eq!(severity(36, &[]), Some(Severity::Critical));
+    // 35 of 100 is 15% likely above 40%, 34% likely above 37%: critical only for a tutor whose
+    // flag was critical, a warning for one who held it as a warning or held nothing.
+    assert_eq!(severity(35, &critical), Some(Severity::Critical));
+    assert_eq!(severity(35, &warning), Some(Severity::Warning));
+    assert_eq!(severity(35, &[]), Some(Severity::Warning));
+    // 32 of 100 is 15% likely above 37%: below the lowered level too, back to a warning.
+    assert_eq!(severity(32, &critical), Some(Severity::Warning));
+    // Another rule's critical flag lowers nothing for this one.
+    assert_eq!(
+        severity(35, &[(FlagCode::NoShowRate, Severity::Critical)]),
+        Some(Severity::Warning)
     );
 }
 
@@ -494,14 +584,14 @@ fn the_evidence_quotes_the_configured_minutes_and_notice() {
         last_minute_hours: 36.0,
         ..ScoringConfig::default()
     };
-    let late = score(&mix(20, 20, |d| late(d, 15)), now(), None, &config);
+    let late = score(&mix(20, 20, |d| late(d, 15)), now(), &[], &config);
     let flag = late
         .flags
         .iter()
         .find(|f| f.code == FlagCode::LateStartRate)
         .unwrap();
     assert!(flag.evidence.contains("over 7 minutes late"), "{}", flag.evidence);
-    let moved = score(&mix(20, 10, |d| rescheduled(d, 30.0)), now(), None, &config);
+    let moved = score(&mix(20, 10, |d| rescheduled(d, 30.0)), now(), &[], &config);
     let flag = moved
         .flags
         .iter()
@@ -524,7 +614,7 @@ fn every_threshold_is_configurable() {
     let sessions = mix(100, 15, |d| rescheduled(d, 72.0));
     assert!(report(&sessions).flags.is_empty());
     assert!(
-        score(&sessions, now(), None, &strict)
+        score(&sessions, now(), &[], &strict)
             .flags
             .iter()
             .any(|f| f.code == FlagCode::RescheduleRate)
@@ -546,7 +636,7 @@ fn the_first_rule_stays_runnable_and_scores_as_it_did() {
         ..ScoringConfig::default()
     };
     // 22 of 100: the Wilson bound just clears 15%; 21 of 100 does not.
-    let r = score(&mix(100, 22, |d| rescheduled(d, 72.0)), now(), None, &first);
+    let r = score(&mix(100, 22, |d| rescheduled(d, 72.0)), now(), &[], &first);
     let f = flag(&r, FlagCode::RescheduleRate).expect("flagged");
     assert!(
         f.evidence
@@ -555,7 +645,7 @@ fn the_first_rule_stays_runnable_and_scores_as_it_did() {
         f.evidence
     );
     assert!(
-        score(&mix(100, 21, |d| rescheduled(d, 72.0)), now(), None, &first)
+        score(&mix(100, 21, |d| rescheduled(d, 72.0)), now(), &[], &first)
             .flags
             .is_empty()
     );
@@ -645,6 +735,21 @@ fn arbitrary_session() -> impl Strategy<Value = SessionFact> {
         )
 }
 
+/// Previously held flags from (rule index, critical) picks.
+fn held(picks: Vec<(usize, bool)>) -> Vec<(FlagCode, Severity)> {
+    picks
+        .into_iter()
+        .map(|(i, critical)| {
+            let severity = if critical {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            };
+            (FlagCode::ALL[i], severity)
+        })
+        .collect()
+}
+
 fn rates(r: &ScoreReport) -> Vec<f64> {
     r.windows
         .iter()
@@ -687,20 +792,30 @@ proptest! {
     }
 
     /// Holds once every window has enough data: adding a session to a window short of data can
-    /// make it eligible for flagging at all, which is the point of the minimum.
+    /// make it eligible for flagging at all, which is the point of the minimum. Likewise, the
+    /// session that takes a rule's sample to `small_sample_sessions` lowers the bar it must
+    /// clear from the recent one to the rule's own, so such a session is left out.
     #[test]
     fn a_completed_on_time_session_never_raises_the_risk(
         sessions in proptest::collection::vec(arbitrary_session(), 0..60),
         days_ago in 0i64..6,
-        previous in proptest::option::of(prop_oneof![Just(RiskLevel::Low), Just(RiskLevel::Medium), Just(RiskLevel::High)]),
+        previous in proptest::collection::vec((0..5usize, any::<bool>()), 0..4).prop_map(held),
     ) {
         let mut base: Vec<_> = (0..5).map(completed).collect();
         base.extend(sessions);
         let config = ScoringConfig::default();
-        let before = score(&base, now(), previous, &config);
+        let before = score(&base, now(), &previous, &config);
         let mut more = base.clone();
         more.push(completed(days_ago));
-        let after = score(&more, now(), previous, &config);
+        let after = score(&more, now(), &previous, &config);
+        let small = config.small_sample_sessions;
+        prop_assume!(before.windows.iter().zip(&after.windows).all(|(b, a)| {
+            FlagCode::ALL.iter().all(|code| {
+                let (_, from) = code.observed(b);
+                let (_, to) = code.observed(a);
+                !(from < small && to >= small)
+            })
+        }));
         prop_assert!(after.risk_level <= before.risk_level, "{:?} -> {:?}", before.risk_level, after.risk_level);
         prop_assert!(after.flags.len() <= before.flags.len());
     }
@@ -709,10 +824,10 @@ proptest! {
     #[test]
     fn nothing_is_flagged_under_the_minimum_sessions(
         sessions in proptest::collection::vec(arbitrary_session(), 0..40),
-        previous in proptest::option::of(prop_oneof![Just(RiskLevel::Low), Just(RiskLevel::Medium), Just(RiskLevel::High)]),
+        previous in proptest::collection::vec((0..5usize, any::<bool>()), 0..4).prop_map(held),
     ) {
         let config = ScoringConfig::default();
-        let r = score(&sessions, now(), previous, &config);
+        let r = score(&sessions, now(), &previous, &config);
         for f in &r.flags {
             let w = r.window(f.window_days).unwrap();
             prop_assert!(w.sessions >= config.min_sessions && f.out_of >= config.min_sessions, "{f:?}");
@@ -728,9 +843,9 @@ proptest! {
     #[test]
     fn the_score_follows_the_risk_level(
         sessions in proptest::collection::vec(arbitrary_session(), 0..80),
-        previous in proptest::option::of(prop_oneof![Just(RiskLevel::Low), Just(RiskLevel::Medium), Just(RiskLevel::High)]),
+        previous in proptest::collection::vec((0..5usize, any::<bool>()), 0..4).prop_map(held),
     ) {
-        let r = score(&sessions, now(), previous, &ScoringConfig::default());
+        let r = score(&sessions, now(), &previous, &ScoringConfig::default());
         let range = match r.risk_level {
             RiskLevel::Low => 80.0..=100.0,
             RiskLevel::Medium => 55.0..=75.0,

@@ -487,7 +487,7 @@ fn rendered_text_parts_match_their_snapshots() {
             }
         })
         .collect();
-    let report = scoring::score(&facts, now(), None, &ScoringConfig::default());
+    let report = scoring::score(&facts, now(), &[], &ScoringConfig::default());
     let start = now() - Duration::hours(26);
     let session = session::Model {
         id: Uuid::nil(),

@@ -339,7 +339,7 @@ async fn every_stored_score_equals_a_from_scratch_recompute() {
                 .filter(|p| p.version == 0)
                 .all(|p| p.computed_at < now())
         );
-        let fresh = scoring::score(&facts, now(), None, &config);
+        let fresh = scoring::score(&facts, now(), &[], &config);
         let stored: ScoreReport = serde_json::from_value(row.details).unwrap();
         assert_eq!(stored, fresh);
     }
