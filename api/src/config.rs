@@ -185,7 +185,21 @@ impl ApiConfig {
 
 #[cfg(test)]
 mod tests {
+    use clap::{Args, FromArgMatches};
+
     use super::*;
+
+    #[test]
+    fn the_replaced_single_flag_probability_stops_the_process_with_its_replacement() {
+        let command = ApiConfig::augment_args(clap::Command::new("tutorscore").no_binary_name(true))
+            .mut_args(|arg| arg.env(None::<&str>));
+        let error = command
+            .try_get_matches_from(["--replaced-flag-probability", "50"])
+            .and_then(|m| ApiConfig::from_arg_matches(&m))
+            .expect_err("refused");
+        let message = error.to_string();
+        assert!(message.contains("SCORE_RESCHEDULE_FLAG_PROBABILITY"), "{message}");
+    }
 
     #[test]
     fn secrets_never_show_in_the_configurations_debug_output() {

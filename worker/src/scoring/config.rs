@@ -152,6 +152,12 @@ pub struct ScoringConfig {
     /// `recent_flag_probability` (30: a small sample in the usual sense).
     #[arg(long, env = "SCORE_SMALL_SAMPLE_SESSIONS", default_value_t = 30)]
     pub small_sample_sessions: u32,
+    /// The single flag probability of earlier versions, replaced by the per-rule
+    /// `SCORE_*_FLAG_PROBABILITY`: set, it stops the process with that message rather than
+    /// being ignored.
+    #[arg(long, env = "SCORE_FLAG_PROBABILITY", hide = true, value_parser = replaced_flag_probability)]
+    #[serde(skip)]
+    pub replaced_flag_probability: Option<f64>,
     /// Probability (percent) that the true rate is above the critical level from which a flag
     /// is critical.
     #[arg(long, env = "SCORE_CRITICAL_PROBABILITY", default_value_t = 20.0)]
@@ -186,6 +192,16 @@ pub struct ScoringConfig {
     /// Points of the quality score a critical flag takes away.
     #[arg(long, env = "SCORE_CRITICAL_PENALTY", default_value_t = 50.0)]
     pub critical_penalty: f64,
+}
+
+fn replaced_flag_probability(_: &str) -> Result<f64, String> {
+    Err(
+        "SCORE_FLAG_PROBABILITY was replaced by one flag probability per rule: set \
+         SCORE_RESCHEDULE_FLAG_PROBABILITY, SCORE_NO_SHOW_FLAG_PROBABILITY, \
+         SCORE_LATE_START_FLAG_PROBABILITY, SCORE_EARLY_END_FLAG_PROBABILITY and \
+         SCORE_POOR_FIRST_SESSION_FLAG_PROBABILITY instead"
+            .into(),
+    )
 }
 
 impl Default for ScoringConfig {
