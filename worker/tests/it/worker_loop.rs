@@ -353,7 +353,9 @@ async fn a_model_fit_is_claimed_apart_from_the_scores_so_it_never_delays_one() {
     s.record(hour_session(&ada, "student", SessionStatus::Completed, 1))
         .await;
     let at = s.clock.now();
-    jobs::ensure_scheduled(db, JobKind::TrainModel, at, at).await.unwrap();
+    jobs::ensure_scheduled(db, JobKind::TrainModel, at, at)
+        .await
+        .unwrap();
 
     // The scores' queue takes the recompute and leaves the fit.
     let scores = s.worker.step_of(&[jobs::Queue::Scores]).await.unwrap();
@@ -373,5 +375,9 @@ async fn a_model_fit_is_claimed_apart_from_the_scores_so_it_never_delays_one() {
     assert_eq!((model.claimed, model.tutors_recomputed), (1, 0));
     let fit = Job::find_by_id(fit.id).one(db).await.unwrap().unwrap();
     assert_eq!(fit.status, JobStatus::Done);
-    assert_eq!(jobs_with(db, JobStatus::Queued).await, 2, "the new recompute and the next fit");
+    assert_eq!(
+        jobs_with(db, JobStatus::Queued).await,
+        2,
+        "the new recompute and the next fit"
+    );
 }
