@@ -161,7 +161,7 @@ impl Worker {
     /// Claims a batch of due jobs from each queue, then processes the scores' jobs before the
     /// emails. (The running worker steps each queue on its own: [`Worker::run`].)
     pub async fn step(&self) -> Result<StepOutcome, DbErr> {
-        self.step_of(&[Queue::Scores, Queue::Email, Queue::Model]).await
+        self.step_of(&[Queue::Scores, Queue::Email]).await
     }
 
     /// Claims up to a batch of due jobs from each of `queues` (all before processing any, so
@@ -459,19 +459,10 @@ impl Worker {
         if let Err(e) = self.schedule_periodic().await {
             tracing::warn!(error = %e, "could not schedule the periodic recompute; will retry on the next start");
         }
-        // The model is fitted on a task of its own: its CPU-bound stretches must not hold up
-        // the scores' and emails' loops.
-        let fitter = {
-            let (worker, shutdown) = (self.clone(), shutdown.clone());
-            tokio::spawn(async move { worker.run_queue(Queue::Model, &shutdown).await })
-        };
         tokio::join!(
             self.run_queue(Queue::Scores, &shutdown),
             self.run_queue(Queue::Email, &shutdown)
         );
-        if let Err(e) = fitter.await {
-            tracing::warn!(error = %e, "the model fitting loop stopped abnormally");
-        }
         tracing::info!(worker = %self.id, "worker stopped");
     }
 
@@ -486,17 +477,8 @@ impl Worker {
                     poll
                 }
             };
-            // A nudge means a session came in: the scores and emails are wanted, the model's
-            // loop waits for its poll (a fit is due at most once per poll anyway).
-            let nudged = async {
-                if queue == Queue::Model {
-                    std::future::pending::<()>().await
-                } else {
-                    self.bus.jobs_notified().await
-                }
-            };
             tokio::select! {
-                () = nudged => {}
+                () = self.bus.jobs_notified() => {}
                 () = tokio::time::sleep(wait) => {}
                 () = shutdown.cancelled() => {}
             }
