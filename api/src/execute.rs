@@ -268,6 +268,14 @@ fn record(operation: &Operation, started: Instant, response: &Response) {
     metrics::record_request(&operation.name, operation.kind, started.elapsed(), &codes);
 }
 
+/// The operation's name (or "anonymous") and kind, as metrics and the GET rule see them.
+/// Parses the document (and keeps it in the request): call it only on a request that passed
+/// [`admit`]'s nesting check.
+pub fn operation_of(request: &mut Request) -> (String, &'static str) {
+    let operation = describe(request);
+    (operation.name, operation.kind)
+}
+
 /// The operation's name, kind and what it asks for. Parses the document once, for execution
 /// too (the parsed document stays in the request): call it only on a request that passed
 /// [`admit`]'s nesting check.

@@ -11,12 +11,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &[u8]| {
-    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(body) else { return };
+    let Ok(mut request) = serde_json::from_slice::<async_graphql::Request>(body) else { return };
     // The defaults the server starts with: values 32 deep, selections 20 + 32 deep.
     if api::graphql::nesting::check_request(&request.query, &request.variables, 32, 52).is_err() {
         return;
     }
-    let _ = api::execute::operation_of(&request);
+    let _ = api::execute::operation_of(&mut request);
     if let Ok(mut document) = async_graphql::parser::parse_query(&request.query) {
         let _ = api::graphql::limits::aliases_in(&document);
         let _ = api::graphql::limits::selections_in(&document);
