@@ -181,9 +181,10 @@ pub async fn run(endpoint: &Endpoint, caller: Caller, admitted: Admitted, reques
     } = admitted;
     let started = Instant::now();
     let looked_up = state.clock.now();
-    let cached = match operation.cacheable && !fresh {
-        true => state.response_cache.lookup(&caller, &request, looked_up),
-        false => None,
+    let cached = if operation.cacheable && !fresh {
+        state.response_cache.lookup(&caller, &request, looked_up)
+    } else {
+        None
     };
     let store_as = match cached {
         Some(Lookup::Hit(kept)) => {

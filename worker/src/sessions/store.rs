@@ -386,18 +386,15 @@ async fn mark_first_sessions<C: ConnectionTrait>(
         None,
         Box::new(first.into_sub_query_statement()),
     ));
-    let changed: Vec<(Uuid, bool)> = Session::update_many()
+    let changed = Session::update_many()
         .col_expr(session::Column::IsFirstSession, is_first.clone())
         .filter(session::Column::TutorId.eq(tutor_id))
         .filter(session::Column::StudentRef.eq(student_ref))
         .filter(Expr::col(session::Column::IsFirstSession).ne(is_first))
         .exec_with_returning(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.is_first_session))
-        .collect();
+        .await?;
     Ok(changed
         .into_iter()
-        .find(|(id, _)| *id == session_id)
-        .map(|(_, first)| first))
+        .find(|s| s.id == session_id)
+        .map(|s| s.is_first_session))
 }
