@@ -16,6 +16,32 @@ const dashboardDir = join(frontendDir, 'dist');
 /** The demo admin, whose sign-in the test helpers use on a server with people. */
 export const DEMO_ADMIN = 'ada.admin@demo.tutorscore.example';
 
+/**
+ * What a started server must have done before a test looks: the scores, and the predictions
+ * the first promoted fit brings (the model is fitted on a queue of its own and each tutor with
+ * a booking is then recomputed, so predictions follow the scores by a moment). The session
+ * sorted least risky first is one without a prediction while any is left.
+ */
+const READINESS = `{
+  overview { tutors unscored }
+  predictionModels(last: 1) { promoted }
+  upcomingSessions(first: 1, sort: { direction: ASC }) { totalCount edges { node { prediction { probability } } } }
+}`;
+
+interface Readiness {
+  overview: { tutors: number; unscored: number };
+  predictionModels: { promoted: boolean }[];
+  upcomingSessions: { totalCount: number; edges: { node: { prediction: { probability: number } | null } }[] };
+}
+
+function isReady({ overview, predictionModels, upcomingSessions }: Readiness): boolean {
+  if (overview.tutors === 0 || overview.unscored > 0) return false;
+  if (upcomingSessions.totalCount === 0) return true;
+  const fit = predictionModels[0];
+  if (!fit) return false;
+  return !fit.promoted || upcomingSessions.edges[0]?.node.prediction != null;
+}
+
 export interface ServerOptions {
   /** `API_KEYS` for the server, e.g. `viewer:secret`; none leaves it open. */
   apiKeys?: string;
@@ -39,7 +65,10 @@ export class TutorscoreServer {
     this.options = options;
   }
 
-  /** Starts a server with a new database and waits until every demo tutor is scored. */
+  /**
+   * Starts a server with a new database and waits until every demo tutor is scored and, once
+   * the model's first fit is promoted, every booked session of the next 48 hours predicted.
+   */
   static async start(options: ServerOptions = {}): Promise<TutorscoreServer> {
     if (!existsSync(binary)) throw new Error(`no server binary at ${binary}: build it or set TUTORSCORE_BIN`);
     if (!existsSync(join(dashboardDir, 'index.html'))) throw new Error('no dist/index.html: run `npm run build` first');
@@ -151,12 +180,8 @@ export class TutorscoreServer {
         if (this.options.demoUsers && !this.cookie && this.passwords.has(DEMO_ADMIN)) {
           this.cookie = await this.signIn(DEMO_ADMIN, this.password(DEMO_ADMIN));
         }
-        const { overview } = await this.graphql<{ overview: { tutors: number; unscored: number } }>(
-          '{ overview { tutors unscored } }',
-          {},
-          key,
-        );
-        if (overview.tutors > 0 && overview.unscored === 0) return;
+        const ready = await this.graphql<Readiness>(READINESS, {}, key);
+        if (isReady(ready)) return;
       } catch {
         // Not listening yet.
       }

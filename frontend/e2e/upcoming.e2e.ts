@@ -81,7 +81,11 @@ describe('upcoming sessions at risk', () => {
   });
 
   it('filters to first sessions, each with its chance of being poor', async () => {
-    await page.getByLabel('First sessions only').check();
+    // The box follows the address, which a navigation sets: under a stream of live updates
+    // React may render it a moment after the click, so the test waits for it.
+    const firstOnly = page.getByLabel('First sessions only');
+    await firstOnly.click();
+    await expect.poll(() => firstOnly.isChecked()).toBe(true);
     const firsts = await upcoming({ firstSessionsOnly: true });
     await expect.poll(() => page.getByTestId('upcoming-count').textContent()).toBe(`${firsts.totalCount} booked sessions`);
     expect(page.url()).toContain('first=1');

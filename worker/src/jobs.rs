@@ -154,23 +154,29 @@ pub async fn ensure_scheduled<C: ConnectionTrait>(
     Ok(true)
 }
 
-/// Which jobs a claim takes: the worker claims the two queues separately, so that a backlog
-/// of email never delays a score (and a stream of recomputes never starves email).
+/// Which jobs a claim takes: the worker claims the three queues separately, so that a backlog
+/// of email or a model being fitted never delays a score (and a stream of recomputes never
+/// starves either).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queue {
-    /// Recomputes, the periodic recompute and the digest: what a dashboard waits for.
+    /// Recomputes, the periodic recompute, the digest and outcome measurements: what a
+    /// dashboard waits for.
     Scores,
     /// Sending email.
     Email,
+    /// Fitting the prediction model (seconds on a large history).
+    Model,
     /// Every job (tests, tools).
     All,
 }
 
 impl Queue {
     fn condition(self) -> Condition {
+        let apart = [JobKind::SendEmail, JobKind::TrainModel];
         match self {
-            Queue::Scores => Condition::all().add(job::Column::Kind.ne(JobKind::SendEmail)),
+            Queue::Scores => Condition::all().add(job::Column::Kind.is_not_in(apart)),
             Queue::Email => Condition::all().add(job::Column::Kind.eq(JobKind::SendEmail)),
+            Queue::Model => Condition::all().add(job::Column::Kind.eq(JobKind::TrainModel)),
             Queue::All => Condition::all(),
         }
     }

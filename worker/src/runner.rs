@@ -161,7 +161,7 @@ impl Worker {
     /// Claims a batch of due jobs from each queue, then processes the scores' jobs before the
     /// emails. (The running worker steps each queue on its own: [`Worker::run`].)
     pub async fn step(&self) -> Result<StepOutcome, DbErr> {
-        self.step_of(&[Queue::Scores, Queue::Email]).await
+        self.step_of(&[Queue::Scores, Queue::Email, Queue::Model]).await
     }
 
     /// Claims up to a batch of due jobs from each of `queues` (all before processing any, so
@@ -385,10 +385,16 @@ impl Worker {
     }
 
     /// Fits a prediction model (kept whether or not it is promoted) and schedules the next fit.
+    /// A promoted model queues a recompute of every tutor with a booking in the horizon, which
+    /// refreshes those predictions (and upcoming-session alerts) with it.
     async fn train_model(&self, job: &job::Model) -> Result<(), DbErr> {
         let now = self.clock.now();
-        predictions::store::train(&self.db, &self.predictions, &self.scoring, now).await?;
+        let model = predictions::store::train(&self.db, &self.predictions, &self.scoring, now).await?;
         let txn = db::begin_write(&self.db).await?;
+        if model.promoted {
+            let tutors = predictions::store::tutors_with_bookings(&txn, &self.predictions, now).await?;
+            jobs::enqueue_recompute(&txn, tutors, now).await?;
+        }
         jobs::complete(&txn, &[job.id], &self.id, now).await?;
         let next = now + TimeDelta::hours(self.predictions.retrain_hours);
         jobs::ensure_scheduled(&txn, JobKind::TrainModel, next, now).await?;
@@ -459,10 +465,19 @@ impl Worker {
         if let Err(e) = self.schedule_periodic().await {
             tracing::warn!(error = %e, "could not schedule the periodic recompute; will retry on the next start");
         }
+        // The model is fitted on a task of its own: its CPU-bound stretches must not hold up
+        // the scores' and emails' loops.
+        let fitter = {
+            let (worker, shutdown) = (self.clone(), shutdown.clone());
+            tokio::spawn(async move { worker.run_queue(Queue::Model, &shutdown).await })
+        };
         tokio::join!(
             self.run_queue(Queue::Scores, &shutdown),
             self.run_queue(Queue::Email, &shutdown)
         );
+        if let Err(e) = fitter.await {
+            tracing::warn!(error = %e, "the model fitting loop stopped abnormally");
+        }
         tracing::info!(worker = %self.id, "worker stopped");
     }
 
@@ -477,8 +492,17 @@ impl Worker {
                     poll
                 }
             };
+            // A nudge means a session came in: the scores and emails are wanted, the model's
+            // loop waits for its poll (a fit is due at most once per poll anyway).
+            let nudged = async {
+                if queue == Queue::Model {
+                    std::future::pending::<()>().await
+                } else {
+                    self.bus.jobs_notified().await
+                }
+            };
             tokio::select! {
-                () = self.bus.jobs_notified() => {}
+                () = nudged => {}
                 () = tokio::time::sleep(wait) => {}
                 () = shutdown.cancelled() => {}
             }

@@ -248,6 +248,25 @@ pub async fn train(
     Ok(row)
 }
 
+/// Tutors with a booked session in the next `PREDICTION_HORIZON_DAYS`: whose predictions a
+/// newly promoted model must refresh.
+pub async fn tutors_with_bookings<C: ConnectionTrait>(
+    db: &C,
+    config: &PredictionConfig,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, DbErr> {
+    Session::find()
+        .select_only()
+        .column(session::Column::TutorId)
+        .distinct()
+        .filter(session::Column::Status.eq(SessionStatus::Scheduled))
+        .filter(session::Column::ScheduledStart.gt(now))
+        .filter(session::Column::ScheduledStart.lte(now + Duration::days(config.horizon_days)))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// A prediction made now for one booked session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Predicted {

@@ -5,7 +5,7 @@
 //! figures; the heads-up alert opens at most once per session.
 
 use chrono::Duration;
-use entity::{AlertKind, SessionStatus, alert, prediction, prelude::*, session};
+use entity::{AlertKind, JobKind, SessionStatus, alert, prediction, prelude::*, session};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use worker::{
     clock::Clock,
@@ -101,9 +101,14 @@ async fn a_model_fitted_on_the_history_predicts_the_bookings_and_its_outcomes_ar
     assert!(summary.booked_sessions > 300, "{}", summary.booked_sessions);
     w.drain().await;
     let config = PredictionConfig::default();
-    let model = predictions::store::train(w.db(), &config, &ScoringConfig::default(), w.clock.now())
+    // The fit runs from the model's own queue, apart from the scores.
+    let at = w.clock.now();
+    jobs::ensure_scheduled(w.db(), JobKind::TrainModel, at, at)
         .await
         .unwrap();
+    let fit = w.worker.step_of(&[jobs::Queue::Model]).await.unwrap();
+    assert_eq!((fit.claimed, fit.tutors_recomputed), (1, 0));
+    let model = predictions::store::latest(w.db()).await.unwrap().unwrap();
     assert!(model.holdout_samples > 800, "{model:?}");
     assert!(
         model.promoted,
@@ -112,11 +117,8 @@ async fn a_model_fitted_on_the_history_predicts_the_bookings_and_its_outcomes_ar
     );
     assert!(model.auc.unwrap() > model.baseline_auc.unwrap());
 
-    // The next recomputes predict each tutor's bookings of the horizon.
-    let tutors: Vec<uuid::Uuid> = worker::tutors::read::active_ids(w.db()).await.unwrap();
-    jobs::enqueue_recompute(w.db(), tutors, w.clock.now())
-        .await
-        .unwrap();
+    // Promoted, it queued a recompute of each tutor with a booking in the horizon: those
+    // recomputes predict the bookings.
     w.drain().await;
     let horizon = w.clock.now() + Duration::days(config.horizon_days);
     let booked = Session::find()

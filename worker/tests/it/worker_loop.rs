@@ -344,3 +344,40 @@ async fn every_stored_score_equals_a_from_scratch_recompute() {
         assert_eq!(stored, fresh);
     }
 }
+
+#[tokio::test]
+async fn a_model_fit_is_claimed_apart_from_the_scores_so_it_never_delays_one() {
+    let s = setup().await;
+    let db = s.db();
+    let ada = s.tutor("ada", "ada").await;
+    s.record(hour_session(&ada, "student", SessionStatus::Completed, 1))
+        .await;
+    let at = s.clock.now();
+    jobs::ensure_scheduled(db, JobKind::TrainModel, at, at)
+        .await
+        .unwrap();
+
+    // The scores' queue takes the recompute and leaves the fit.
+    let scores = s.worker.step_of(&[jobs::Queue::Scores]).await.unwrap();
+    assert_eq!((scores.claimed, scores.tutors_recomputed), (1, 1));
+    let fit = Job::find()
+        .filter(job::Column::Kind.eq(JobKind::TrainModel))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(fit.status, JobStatus::Queued);
+
+    // The model's queue takes the fit, and only the fit.
+    s.record(hour_session(&ada, "student", SessionStatus::Completed, 2))
+        .await;
+    let model = s.worker.step_of(&[jobs::Queue::Model]).await.unwrap();
+    assert_eq!((model.claimed, model.tutors_recomputed), (1, 0));
+    let fit = Job::find_by_id(fit.id).one(db).await.unwrap().unwrap();
+    assert_eq!(fit.status, JobStatus::Done);
+    assert_eq!(
+        jobs_with(db, JobStatus::Queued).await,
+        2,
+        "the new recompute and the next fit"
+    );
+}
