@@ -298,6 +298,7 @@ pub async fn refresh_tutor<C: ConnectionTrait>(
         .all(db)
         .await?;
     let mut predicted = Vec::with_capacity(bookings.len());
+    let mut rows = Vec::with_capacity(bookings.len());
     for booking in bookings {
         let target = Target {
             student_ref: booking.student_ref.clone(),
@@ -306,7 +307,7 @@ pub async fn refresh_tutor<C: ConnectionTrait>(
             booked_at: booking.booked_at,
         };
         let (probability, poor_first_probability, reasons) = predict(failure, model, facts, &target, now);
-        Prediction::insert(prediction::ActiveModel {
+        rows.push(prediction::ActiveModel {
             session_id: Set(booking.id),
             tutor_id: Set(tutor_id),
             model_version: Set(version),
@@ -317,27 +318,32 @@ pub async fn refresh_tutor<C: ConnectionTrait>(
             scheduled_start: Set(booking.scheduled_start),
             failed: Set(None),
             outcome_at: Set(None),
-        })
-        .on_conflict(
-            OnConflict::column(prediction::Column::SessionId)
-                .update_columns([
-                    prediction::Column::ModelVersion,
-                    prediction::Column::Probability,
-                    prediction::Column::PoorFirstProbability,
-                    prediction::Column::Reasons,
-                    prediction::Column::PredictedAt,
-                    prediction::Column::ScheduledStart,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+        });
         predicted.push(Predicted {
             session: booking,
             probability,
             poor_first_probability,
             reasons,
         });
+    }
+    // One statement for all of them (a tutor has a handful of bookings in the horizon; the
+    // chunks keep SQLite's bound on parameters out of reach).
+    for chunk in rows.chunks(500) {
+        Prediction::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::column(prediction::Column::SessionId)
+                    .update_columns([
+                        prediction::Column::ModelVersion,
+                        prediction::Column::Probability,
+                        prediction::Column::PoorFirstProbability,
+                        prediction::Column::Reasons,
+                        prediction::Column::PredictedAt,
+                        prediction::Column::ScheduledStart,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(predicted)
 }
