@@ -24,6 +24,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The tutor a recompute is for (also in the payload), so that claiming one of a tutor's
+    /// recomputes can claim them all; empty for other kinds.
+    pub tutor_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

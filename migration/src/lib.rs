@@ -19,6 +19,7 @@ mod m20261201_000001_create_people_alerts_audit;
 mod m20261201_000002_more_job_kinds;
 mod m20261201_000003_booked_sessions_predictions;
 mod m20261201_000004_interventions;
+mod m20261201_000005_jobs_tutor_id;
 
 pub use connect::{ConnectError, DEFAULT_DATABASE_URL, connect};
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_more_job_kinds::Migration),
             Box::new(m20261201_000003_booked_sessions_predictions::Migration),
             Box::new(m20261201_000004_interventions::Migration),
+            Box::new(m20261201_000005_jobs_tutor_id::Migration),
         ]
     }
 }

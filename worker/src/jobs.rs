@@ -5,6 +5,8 @@
 //! several workers never take the same job; SQLite has one writer at a time anyway) with a
 //! lease: a worker that dies holding jobs loses them to another worker once the lease expires.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::{JobKind, JobStatus, job, prelude::Job};
 use sea_orm::{
@@ -80,6 +82,19 @@ pub fn new_job(
     }
 }
 
+/// A queued recompute of `tutor_id`, the tutor also in its column (see [`claim_from`]).
+fn recompute_job(
+    tutor_id: Uuid,
+    payload: serde_json::Value,
+    run_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> job::ActiveModel {
+    job::ActiveModel {
+        tutor_id: Set(Some(tutor_id)),
+        ..new_job(JobKind::RecomputeTutor, payload, run_after, now)
+    }
+}
+
 /// Enqueues one recompute job per tutor, in batches (inside the caller's transaction).
 pub async fn enqueue_recompute<C: ConnectionTrait>(
     db: &C,
@@ -105,7 +120,7 @@ pub async fn enqueue_recompute_at<C: ConnectionTrait>(
         session_id: None,
     })
     .expect("plain struct serialises");
-    Job::insert(new_job(JobKind::RecomputeTutor, payload, run_after, now))
+    Job::insert(recompute_job(tutor_id, payload, run_after, now))
         .exec_without_returning(db)
         .await?;
     Ok(())
@@ -120,8 +135,9 @@ pub async fn enqueue_recomputes<C: ConnectionTrait>(
     let models: Vec<_> = requests
         .into_iter()
         .map(|request| {
+            let tutor_id = request.tutor_id;
             let payload = serde_json::to_value(request).expect("plain struct serialises");
-            new_job(JobKind::RecomputeTutor, payload, now, now)
+            recompute_job(tutor_id, payload, now, now)
         })
         .collect();
     for chunk in models.chunks(500) {
@@ -241,17 +257,48 @@ pub async fn claim_from(
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .into_query();
     let txn = db::begin_write(conn).await?;
-    let claimed = Job::update_many()
+    let mut claimed = take(&txn, ids, worker, lease, now).await?;
+    // Every other due recompute of the claimed recomputes' tutors comes along: one recompute
+    // satisfies them all (it reads every session committed before its lock), so a burst of
+    // sessions costs one recompute per tutor instead of one per batch it is spread over.
+    let tutors: BTreeSet<Uuid> = claimed
+        .iter()
+        .filter(|j| j.kind == JobKind::RecomputeTutor)
+        .filter_map(|j| j.tutor_id)
+        .collect();
+    if !tutors.is_empty() {
+        let siblings = Job::find()
+            .select_only()
+            .column(job::Column::Id)
+            .filter(job::Column::Kind.eq(JobKind::RecomputeTutor))
+            .filter(job::Column::Status.eq(JobStatus::Queued))
+            .filter(job::Column::RunAfter.lte(now))
+            .filter(job::Column::TutorId.is_in(tutors))
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .into_query();
+        claimed.extend(take(&txn, siblings, worker, lease, now).await?);
+    }
+    txn.commit().await?;
+    Ok(claimed)
+}
+
+/// Marks the jobs `ids` selects as running for `worker` until `now + lease`.
+async fn take<C: ConnectionTrait>(
+    txn: &C,
+    ids: sea_orm::sea_query::SelectStatement,
+    worker: &str,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<job::Model>, DbErr> {
+    Job::update_many()
         .col_expr(job::Column::Status, Expr::value(JobStatus::Running))
         .col_expr(job::Column::LockedUntil, Expr::value(now + lease))
         .col_expr(job::Column::LockedBy, Expr::value(worker))
         .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .filter(job::Column::Id.in_subquery(ids))
-        .exec_with_returning(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(claimed)
+        .exec_with_returning(txn)
+        .await
 }
 
 /// Marks claimed jobs done (only if this worker still holds them).

@@ -361,8 +361,8 @@ async fn copy_into_postgres(
             .map_err(sqlx_err)?;
     }
     sqlx::query(
-        "INSERT INTO jobs (kind, payload, status, attempts, run_after, created_at, updated_at) \
-         SELECT $1, jsonb_build_object('tutor_id', id), $2, 0, $3, $3, $3 FROM tutors",
+        "INSERT INTO jobs (kind, payload, status, attempts, run_after, created_at, updated_at, tutor_id) \
+         SELECT $1, jsonb_build_object('tutor_id', id), $2, 0, $3, $3, $3, id FROM tutors",
     )
     .bind(JobKind::RecomputeTutor.to_value())
     .bind(JobStatus::Queued.to_value())

@@ -100,6 +100,37 @@ async fn jobs_for_the_same_tutor_coalesce_into_one_recompute() {
 }
 
 #[tokio::test]
+async fn claiming_one_recompute_of_a_tutor_claims_every_due_recompute_of_that_tutor() {
+    // One job per claim: without the siblings, tutor a would be recomputed three times.
+    let config = WorkerConfig {
+        batch_size: 1,
+        ..crate::helpers::test_worker_config()
+    };
+    let s = crate::helpers::spawn_worker_with(None, config).await;
+    let db = s.db();
+    let (a, b) = (s.tutor("a", "a").await.id, s.tutor("b", "b").await.id);
+    jobs::enqueue_recompute(db, [a, b, a, a, b], now()).await.unwrap();
+    // A snooze's recompute, due later, is not taken early.
+    jobs::enqueue_recompute_at(db, a, now() + Duration::hours(1), now())
+        .await
+        .unwrap();
+
+    let first = s.worker.step().await.unwrap();
+    assert_eq!((first.claimed, first.tutors_recomputed), (3, 1));
+    assert_eq!(stored_report(db, a).await.0.version, 1);
+    assert!(TutorScore::find_by_id(b).one(db).await.unwrap().is_none());
+    let second = s.worker.step().await.unwrap();
+    assert_eq!((second.claimed, second.tutors_recomputed), (2, 1));
+    assert!(s.worker.step().await.unwrap().is_idle());
+    assert_eq!(jobs_with(db, JobStatus::Done).await, 5);
+    assert_eq!(
+        jobs_with(db, JobStatus::Queued).await,
+        1,
+        "the snooze's recompute waits"
+    );
+}
+
+#[tokio::test]
 async fn a_crash_between_claim_and_commit_leaves_the_job_to_be_retried() {
     let s = setup().await;
     let db = s.db();
