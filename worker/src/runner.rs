@@ -11,6 +11,7 @@ use clap::Args;
 use entity::{JobKind, JobStatus, job};
 use futures::StreamExt;
 use sea_orm::{DatabaseConnection, DbBackend, DbErr};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -103,6 +104,9 @@ pub struct Worker {
     pub id: String,
     /// Email, when configured (`None`: email jobs fail and wait for a worker that has it).
     pub mail: Option<Arc<MailService>>,
+    /// Wakes this worker's email loop after a scores step that did work (its recomputes may
+    /// have queued reports); session nudges wake only the scores' loop.
+    mail_due: Arc<Notify>,
 }
 
 impl Worker {
@@ -130,6 +134,7 @@ impl Worker {
             config,
             id,
             mail: None,
+            mail_due: Arc::new(Notify::new()),
         }
     }
 
@@ -484,7 +489,11 @@ impl Worker {
     async fn run_queue(&self, queue: Queue, shutdown: &CancellationToken) {
         let poll = Duration::from_millis(self.config.poll_interval_ms);
         while !shutdown.is_cancelled() {
-            let wait = match self.step_of(&[queue]).await {
+            let stepped = self.step_of(&[queue]).await;
+            if queue == Queue::Scores && stepped.as_ref().is_ok_and(|o| !o.is_idle()) {
+                self.mail_due.notify_one();
+            }
+            let wait = match stepped {
                 Ok(outcome) if !outcome.is_idle() => continue,
                 Ok(_) => poll,
                 Err(e) => {
@@ -492,13 +501,15 @@ impl Worker {
                     poll
                 }
             };
-            // A nudge means a session came in: the scores and emails are wanted, the model's
-            // loop waits for its poll (a fit is due at most once per poll anyway).
+            // A nudge means a session came in, which only the scores' loop has work for: woken
+            // by every nudge, the email loop cost a claim per session (three statements) for
+            // nothing. It wakes after the scores' steps instead, and the model's loop only polls
+            // (a fit is due at most once per poll anyway).
             let nudged = async {
-                if queue == Queue::Model {
-                    std::future::pending::<()>().await
-                } else {
-                    self.bus.jobs_notified().await
+                match queue {
+                    Queue::Scores => self.bus.jobs_notified().await,
+                    Queue::Email => self.mail_due.notified().await,
+                    Queue::Model | Queue::All => std::future::pending::<()>().await,
                 }
             };
             tokio::select! {

@@ -728,3 +728,41 @@ async fn a_backlog_of_email_does_not_hold_back_a_score_and_recomputes_do_not_sta
         "and email went on in the same step: {outcome:?}"
     );
 }
+
+#[tokio::test]
+async fn the_running_worker_mails_a_sessions_report_as_soon_as_its_recompute_queues_it() {
+    // A poll far longer than the test: the email loop is not woken by the session's nudge
+    // (that one is for the scores), only by the scores' step that queued the reports.
+    let s = setup_with(
+        SessionReports::All,
+        WorkerConfig {
+            poll_interval_ms: 600_000,
+            ..test_worker_config()
+        },
+    )
+    .await;
+    let _sink = s.sink(Mode::Accept);
+    let tutor = s.tutor("live", "Live Tutor").await;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let running = tokio::spawn(s.worker.clone().run(shutdown.clone()));
+    s.record(&tutor, SessionStatus::Completed, 0).await;
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let sent = reports(s.db())
+            .await
+            .iter()
+            .filter(|r| r.status == EmailStatus::Sent)
+            .count();
+        if sent == 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the report waited for the poll: {sent} of 2 sent"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    shutdown.cancel();
+    running.await.unwrap();
+}
