@@ -276,27 +276,28 @@ pub struct Predicted {
     pub reasons: Vec<Reason>,
 }
 
-/// Predicts the tutor's booked sessions of the next `PREDICTION_HORIZON_DAYS` as of `now`
-/// with `model`, from the tutor's history `facts`, and stores each prediction (replacing the
-/// previous one). Returns them.
+/// Whether `session` is a booking the predictions cover at `now`: booked, in the next
+/// `PREDICTION_HORIZON_DAYS`.
+pub fn in_horizon(session: &session::Model, config: &PredictionConfig, now: DateTime<Utc>) -> bool {
+    session.status == SessionStatus::Scheduled
+        && session.scheduled_start > now
+        && session.scheduled_start <= now + Duration::days(config.horizon_days)
+}
+
+/// Predicts the tutor's `bookings` (those [`in_horizon`]) as of `now` with `model`, from the
+/// tutor's history `facts`, and stores each prediction (replacing the previous one). Returns
+/// them.
 pub async fn refresh_tutor<C: ConnectionTrait>(
     db: &C,
     tutor_id: Uuid,
     facts: &[SessionFact],
+    bookings: Vec<session::Model>,
     (version, model): (i64, &StoredModel),
-    config: &PredictionConfig,
     now: DateTime<Utc>,
 ) -> Result<Vec<Predicted>, DbErr> {
     let Some(failure) = model.failure_model() else {
         return Ok(Vec::new());
     };
-    let bookings = Session::find()
-        .filter(session::Column::TutorId.eq(tutor_id))
-        .filter(session::Column::Status.eq(SessionStatus::Scheduled))
-        .filter(session::Column::ScheduledStart.gt(now))
-        .filter(session::Column::ScheduledStart.lte(now + Duration::days(config.horizon_days)))
-        .all(db)
-        .await?;
     let mut predicted = Vec::with_capacity(bookings.len());
     let mut rows = Vec::with_capacity(bookings.len());
     for booking in bookings {

@@ -8,7 +8,7 @@
 //! so the final score always reflects every stored session and the version only grows.
 
 use chrono::{DateTime, Utc};
-use entity::{RiskLevel, prelude::*, score_history, tutor, tutor_score};
+use entity::{RiskLevel, prelude::*, score_history, session, tutor, tutor_score};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QuerySelect, Set};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -107,7 +107,21 @@ pub async fn recompute_tutor(
         txn.commit().await?;
         return Ok(None);
     };
-    let facts = sessions::read::facts(&txn, tutor_id, now, config).await?;
+    // One read serves the score and the predictions: the scoring span and the bookings of the
+    // prediction horizon.
+    let (from, scored_until) = sessions::read::scoring_span(now, config);
+    let horizon = now + chrono::Duration::days(effects.predictions.horizon_days);
+    let rows = sessions::read::of_tutor_between(&txn, tutor_id, from, scored_until.max(horizon)).await?;
+    let bookings: Vec<session::Model> = rows
+        .iter()
+        .filter(|(s, _)| predictions::store::in_horizon(s, effects.predictions, now))
+        .map(|(s, _)| s.clone())
+        .collect();
+    let facts: Vec<_> = rows
+        .into_iter()
+        .filter(|(s, _)| s.scheduled_start <= scored_until)
+        .map(|(s, r)| sessions::read::fact(s, r))
+        .collect();
     let previous = TutorScore::find_by_id(tutor_id).one(&txn).await?;
     let previous_risk = previous.as_ref().map(|p| p.risk_level);
     let held = previous.as_ref().map(held_flags).unwrap_or_default();
@@ -166,15 +180,9 @@ pub async fn recompute_tutor(
     )
     .await?;
     if let Some((version, model)) = predictions::store::promoted(&txn).await? {
-        let predicted = predictions::store::refresh_tutor(
-            &txn,
-            tutor_id,
-            &facts,
-            (version, &model),
-            effects.predictions,
-            now,
-        )
-        .await?;
+        let predicted =
+            predictions::store::refresh_tutor(&txn, tutor_id, &facts, bookings, (version, &model), now)
+                .await?;
         let threshold = effects.predictions.upcoming_risk_alert;
         alerts.extend(
             alerts::sync::upcoming_sessions(

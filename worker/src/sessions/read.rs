@@ -123,6 +123,16 @@ pub fn history_days() -> i64 {
     WINDOWS.iter().copied().max().unwrap_or(90).into()
 }
 
+/// The window of a tutor's sessions scoring reads at `now`: the longest window back, and the
+/// rebooking days ahead (rebookings shortly after "now" still count for first sessions near
+/// the end).
+pub fn scoring_span(now: DateTime<Utc>, config: &ScoringConfig) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        now - Duration::days(history_days()),
+        now + Duration::days(config.rebook_days),
+    )
+}
+
 /// What scoring needs about one tutor's sessions of the longest window before `now` (through
 /// the `(tutor_id, scheduled_start)` index, so the cost does not grow with the table).
 pub async fn facts<C: ConnectionTrait>(
@@ -131,17 +141,8 @@ pub async fn facts<C: ConnectionTrait>(
     now: DateTime<Utc>,
     config: &ScoringConfig,
 ) -> Result<Vec<SessionFact>, DbErr> {
-    let from = now - Duration::days(history_days());
-    // Rebookings shortly after "now" still count for first sessions near the end.
-    let until = now + Duration::days(config.rebook_days);
-    let rows = Session::find()
-        .filter(session::Column::TutorId.eq(tutor_id))
-        .filter(session::Column::ScheduledStart.gt(from))
-        .filter(session::Column::ScheduledStart.lte(until))
-        .find_also_related(Reschedule)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(s, r)| fact(s, r)).collect())
+    let (from, until) = scoring_span(now, config);
+    facts_between(db, tutor_id, from, until).await
 }
 
 /// The facts about a tutor's sessions scheduled in `(from, until]` (an intervention's
@@ -152,14 +153,24 @@ pub async fn facts_between<C: ConnectionTrait>(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<SessionFact>, DbErr> {
-    let rows = Session::find()
+    let rows = of_tutor_between(db, tutor_id, from, until).await?;
+    Ok(rows.into_iter().map(|(s, r)| fact(s, r)).collect())
+}
+
+/// A tutor's sessions scheduled in `(from, until]`, with their reschedules.
+pub async fn of_tutor_between<C: ConnectionTrait>(
+    db: &C,
+    tutor_id: Uuid,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(session::Model, Option<reschedule::Model>)>, DbErr> {
+    Session::find()
         .filter(session::Column::TutorId.eq(tutor_id))
         .filter(session::Column::ScheduledStart.gt(from))
         .filter(session::Column::ScheduledStart.lte(until))
         .find_also_related(Reschedule)
         .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(s, r)| fact(s, r)).collect())
+        .await
 }
 
 /// What scoring reads of a stored session and its reschedule.
