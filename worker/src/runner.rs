@@ -26,7 +26,7 @@ use crate::{
         MailService, digest,
         reports::{self, SendEmail, SendOutcome, SendRetry},
     },
-    predictions::{self, PredictionConfig},
+    predictions::{self, PredictionConfig, store::PromotedModel},
     scores::{self, Effects},
     scoring::ScoringConfig,
     tutors,
@@ -107,6 +107,8 @@ pub struct Worker {
     /// Wakes this worker's email loop after a scores step that did work (its recomputes may
     /// have queued reports); session nudges wake only the scores' loop.
     mail_due: Arc<Notify>,
+    /// The promoted model, parsed once per version for the recomputes.
+    model: Arc<PromotedModel>,
 }
 
 impl Worker {
@@ -135,6 +137,7 @@ impl Worker {
             id,
             mail: None,
             mail_due: Arc::new(Notify::new()),
+            model: Arc::default(),
         }
     }
 
@@ -289,6 +292,7 @@ impl Worker {
         let effects = Effects {
             alerts: &self.alerts,
             predictions: &self.predictions,
+            model: &self.model,
             mail: self.mail.as_ref().map(|m| &m.config),
             sessions,
         };

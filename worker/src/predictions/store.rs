@@ -2,7 +2,7 @@
 //! keeping it, promoted or not, with its figures), refreshing a tutor's upcoming predictions
 //! in the tutor's recompute, and keeping the outcome beside its prediction when it arrives.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{SessionStatus, prediction, prediction_model, prelude::*, reschedule, session};
@@ -61,6 +61,43 @@ pub async fn promoted<C: ConnectionTrait>(db: &C) -> Result<Option<(i64, StoredM
             .ok()
             .map(|stored| (m.version, stored))
     }))
+}
+
+/// The promoted model as recomputes use it, parsed once per version: each recompute asks the
+/// database only for the newest promoted version (an index read of a few rows), not for the
+/// stored model (a few KB of JSON, read and parsed twice per recompute before).
+#[derive(Default)]
+pub struct PromotedModel {
+    parsed: std::sync::Mutex<Option<(i64, Arc<StoredModel>)>>,
+}
+
+impl PromotedModel {
+    /// The newest promoted model and its version, if any.
+    pub async fn get<C: ConnectionTrait>(&self, db: &C) -> Result<Option<(i64, Arc<StoredModel>)>, DbErr> {
+        let newest: Option<i64> = PredictionModel::find()
+            .select_only()
+            .column(prediction_model::Column::Version)
+            .filter(prediction_model::Column::Promoted.eq(true))
+            .order_by_desc(prediction_model::Column::Version)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let Some(version) = newest else {
+            return Ok(None);
+        };
+        if let Some((held, model)) = self.parsed.lock().expect("not poisoned").as_ref()
+            && *held == version
+        {
+            return Ok(Some((version, model.clone())));
+        }
+        let row = PredictionModel::find_by_id(version).one(db).await?;
+        let Some(model) = row.and_then(|m| serde_json::from_value::<StoredModel>(m.details).ok()) else {
+            return Ok(None);
+        };
+        let model = Arc::new(model);
+        *self.parsed.lock().expect("not poisoned") = Some((version, model.clone()));
+        Ok(Some((version, model)))
+    }
 }
 
 /// A past session: the facts scoring reads, plus what the features need.

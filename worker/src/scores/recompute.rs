@@ -24,7 +24,7 @@ use crate::{
         MailConfig,
         reports::{self, RecomputeFacts},
     },
-    predictions::{self, PredictionConfig},
+    predictions::{self, PredictionConfig, store::PromotedModel},
     scoring::{self, FlagCode, ScoreReport, ScoringConfig, Severity},
     sessions,
 };
@@ -36,6 +36,8 @@ pub struct Effects<'a> {
     pub alerts: &'a AlertsConfig,
     /// When and how far ahead to predict.
     pub predictions: &'a PredictionConfig,
+    /// The model the predictions use.
+    pub model: &'a PromotedModel,
     /// Email settings, when email is on.
     pub mail: Option<&'a MailConfig>,
     /// Sessions whose recording asked for this recompute (each may get a report).
@@ -179,7 +181,7 @@ pub async fn recompute_tutor(
         now,
     )
     .await?;
-    if let Some((version, model)) = predictions::store::promoted(&txn).await? {
+    if let Some((version, model)) = effects.model.get(&txn).await? {
         let predicted =
             predictions::store::refresh_tutor(&txn, tutor_id, &facts, bookings, (version, &model), now)
                 .await?;

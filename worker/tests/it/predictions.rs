@@ -303,3 +303,61 @@ async fn the_heads_up_alert_opens_at_most_once_per_session() {
             .contains("likely")
     );
 }
+
+/// A stored model row of `version` (no fitted coefficients: the cache only carries it).
+async fn store_model(db: &sea_orm::DatabaseConnection, version: i64, promoted: bool, reason: &str) {
+    use predictions::train::{Evaluation, Figures};
+    use sea_orm::{ActiveModelTrait, Set};
+    let evaluation = Evaluation {
+        model: None,
+        samples: 0,
+        holdout_samples: 0,
+        model_figures: Figures::default(),
+        baseline_figures: Figures::default(),
+        calibration: Vec::new(),
+        promoted,
+        reason: reason.into(),
+    };
+    let details = predictions::store::StoredModel {
+        failure: evaluation.clone(),
+        poor_first: evaluation,
+    };
+    entity::prediction_model::ActiveModel {
+        version: Set(version),
+        trained_at: Set(now()),
+        samples: Set(0),
+        holdout_samples: Set(0),
+        auc: Set(None),
+        brier: Set(None),
+        log_loss: Set(None),
+        baseline_auc: Set(None),
+        baseline_brier: Set(None),
+        baseline_log_loss: Set(None),
+        promoted: Set(promoted),
+        reason: Set(reason.into()),
+        details: Set(serde_json::to_value(&details).unwrap()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_recomputes_model_is_parsed_once_per_promoted_version() {
+    let w = spawn_worker(None).await;
+    let cache = predictions::store::PromotedModel::default();
+    assert!(cache.get(w.db()).await.unwrap().is_none(), "none fitted yet");
+
+    store_model(w.db(), 1, true, "first").await;
+    let (version, first) = cache.get(w.db()).await.unwrap().unwrap();
+    assert_eq!((version, first.failure.reason.as_str()), (1, "first"));
+    let (_, again) = cache.get(w.db()).await.unwrap().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "kept, not parsed again");
+
+    // A fit that is not promoted changes nothing; the next promoted one replaces it.
+    store_model(w.db(), 2, false, "second").await;
+    assert_eq!(cache.get(w.db()).await.unwrap().unwrap().0, 1);
+    store_model(w.db(), 3, true, "third").await;
+    let (version, third) = cache.get(w.db()).await.unwrap().unwrap();
+    assert_eq!((version, third.failure.reason.as_str()), (3, "third"));
+}
