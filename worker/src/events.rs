@@ -141,6 +141,17 @@ pub trait EventBus: Send + Sync + 'static {
     async fn jobs_notified(&self);
     /// Whether the bus's backing service answers (always true in-process).
     async fn is_healthy(&self) -> bool;
+    /// Tells the workers that jobs are waiting when `nudge`, then sends `events`: what a
+    /// commit has to say, in one round trip on Redis however many events it holds.
+    async fn publish_all(&self, events: Vec<Event>, nudge: bool) -> Result<(), BusError> {
+        if nudge {
+            self.notify_jobs().await?;
+        }
+        for event in events {
+            self.publish(event).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Shared handle to the bus in use.
@@ -284,6 +295,22 @@ impl EventBus for RedisBus {
     async fn notify_jobs(&self) -> Result<(), BusError> {
         let mut conn = self.pool.get().await?;
         let _: i64 = conn.publish(&self.channels.jobs, "1").await?;
+        Ok(())
+    }
+    async fn publish_all(&self, events: Vec<Event>, nudge: bool) -> Result<(), BusError> {
+        if events.is_empty() && !nudge {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        if nudge {
+            pipe.publish(&self.channels.jobs, "1").ignore();
+        }
+        for event in &events {
+            let payload = serde_json::to_string(event).expect("events serialise");
+            pipe.publish(&self.channels.events, payload).ignore();
+        }
+        let mut conn = self.pool.get().await?;
+        pipe.query_async::<()>(&mut conn).await?;
         Ok(())
     }
     async fn jobs_notified(&self) {

@@ -311,10 +311,8 @@ impl Worker {
         match result? {
             Some(recomputed) => {
                 metrics::counter!("tutorscore_recomputes_total").increment(1);
-                for event in recomputed.events() {
-                    if let Err(e) = self.bus.publish(event).await {
-                        tracing::warn!(error = %e, %tutor_id, "publishing an event failed; subscribers resync on the next one");
-                    }
+                if let Err(e) = self.bus.publish_all(recomputed.events(), false).await {
+                    tracing::warn!(error = %e, %tutor_id, "publishing the events failed; subscribers resync on the next one");
                 }
                 Ok(true)
             }

@@ -511,3 +511,53 @@ async fn service_mode_a_worker_serves_its_own_metrics_and_health() {
     assert!(metrics.contains("tutorscore_recompute_seconds"), "{metrics}");
     assert!(metrics.contains("tutorscore_recomputes_total 1"), "{metrics}");
 }
+
+#[tokio::test]
+async fn service_mode_one_publish_carries_a_commits_nudge_and_its_events_in_order() {
+    use worker::events::{Channels, Event, EventBus, RedisBus, SessionRecorded};
+    require_postgres();
+    let prefix = format!("tutorscore-test-{}", uuid::Uuid::new_v4().simple());
+    let bus = RedisBus::start(&redis_url(), Channels::new(&prefix)).unwrap();
+    let mut received = bus.subscribe();
+    let recorded = |external_id: &str| {
+        Event::SessionRecorded(SessionRecorded {
+            session_id: uuid::Uuid::now_v7(),
+            external_id: external_id.into(),
+            tutor_id: uuid::Uuid::now_v7(),
+            status: entity::SessionStatus::Completed,
+            scheduled_start: Utc::now(),
+            corrected: false,
+        })
+    };
+    // The subscriber connects in the background: probe until it hears one.
+    let listening = async {
+        loop {
+            bus.publish_all(vec![recorded("probe")], false).await.unwrap();
+            if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_millis(200), received.recv()).await {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), listening)
+        .await
+        .expect("subscribed within 10 s");
+
+    let (first, second) = (recorded("first"), recorded("second"));
+    bus.publish_all(vec![first.clone(), second.clone()], true)
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(5), bus.jobs_notified())
+        .await
+        .expect("the nudge went out with the events");
+    let mut heard = Vec::new();
+    while heard.len() < 2 {
+        let event = tokio::time::timeout(Duration::from_secs(5), received.recv())
+            .await
+            .expect("both events arrive")
+            .unwrap();
+        if !matches!(event.as_ref(), Event::SessionRecorded(s) if s.external_id == "probe") {
+            heard.push(event.as_ref().clone());
+        }
+    }
+    assert_eq!(heard, vec![first, second], "in the order published");
+}

@@ -138,21 +138,22 @@ async fn after_commit(bus: &SharedBus, recorded: &[Recorded]) {
     if changed.is_empty() {
         return;
     }
-    if let Err(e) = bus.notify_jobs().await {
-        tracing::warn!(error = %e, "could not nudge the worker; it will find the job by polling");
-    }
-    for r in changed {
-        let event = Event::SessionRecorded(SessionRecorded {
-            session_id: r.session.id,
-            external_id: r.session.external_id.clone(),
-            tutor_id: r.session.tutor_id,
-            status: r.session.status,
-            scheduled_start: r.session.scheduled_start,
-            corrected: r.outcome == RecordOutcome::Updated,
-        });
-        if let Err(e) = bus.publish(event).await {
-            tracing::warn!(error = %e, "could not publish sessionRecorded");
-        }
+    let events = changed
+        .into_iter()
+        .map(|r| {
+            Event::SessionRecorded(SessionRecorded {
+                session_id: r.session.id,
+                external_id: r.session.external_id.clone(),
+                tutor_id: r.session.tutor_id,
+                status: r.session.status,
+                scheduled_start: r.session.scheduled_start,
+                corrected: r.outcome == RecordOutcome::Updated,
+            })
+        })
+        .collect();
+    // The nudge and the events in one go (one round trip on Redis).
+    if let Err(e) = bus.publish_all(events, true).await {
+        tracing::warn!(error = %e, "could not nudge the worker or publish sessionRecorded; the worker finds the job by polling");
     }
 }
 
