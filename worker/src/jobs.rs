@@ -302,7 +302,7 @@ async fn take_with_siblings<C: ConnectionTrait>(
 
 /// Marks the jobs `ids` selects as running for `worker` until `now + lease`.
 async fn take<C: ConnectionTrait>(
-    txn: &C,
+    conn: &C,
     ids: sea_orm::sea_query::SelectStatement,
     worker: &str,
     lease: Duration,
@@ -315,7 +315,7 @@ async fn take<C: ConnectionTrait>(
         .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .filter(job::Column::Id.in_subquery(ids))
-        .exec_with_returning(txn)
+        .exec_with_returning(conn)
         .await
 }
 

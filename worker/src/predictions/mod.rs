@@ -49,6 +49,13 @@ impl Default for PredictionConfig {
     }
 }
 
+impl PredictionConfig {
+    /// The end of the prediction horizon at `now`: bookings up to it are predicted.
+    pub fn horizon_end(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + Duration::days(self.horizon_days)
+    }
+}
+
 /// When a session's prediction counts as made: a day before it starts, or when it was booked
 /// if that was later (a session booked an hour ahead is predicted an hour ahead). Training
 /// examples use the same time, so they see what a live prediction would have seen.

@@ -298,7 +298,7 @@ pub async fn tutors_with_bookings<C: ConnectionTrait>(
         .distinct()
         .filter(session::Column::Status.eq(SessionStatus::Scheduled))
         .filter(session::Column::ScheduledStart.gt(now))
-        .filter(session::Column::ScheduledStart.lte(now + Duration::days(config.horizon_days)))
+        .filter(session::Column::ScheduledStart.lte(config.horizon_end(now)))
         .into_tuple()
         .all(db)
         .await
@@ -318,7 +318,7 @@ pub struct Predicted {
 pub fn in_horizon(session: &session::Model, config: &PredictionConfig, now: DateTime<Utc>) -> bool {
     session.status == SessionStatus::Scheduled
         && session.scheduled_start > now
-        && session.scheduled_start <= now + Duration::days(config.horizon_days)
+        && session.scheduled_start <= config.horizon_end(now)
 }
 
 /// Predicts the tutor's `bookings` (those [`in_horizon`]) as of `now` with `model`, from the

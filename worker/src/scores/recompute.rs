@@ -112,7 +112,7 @@ pub async fn recompute_tutor(
     // One read serves the score and the predictions: the scoring span and the bookings of the
     // prediction horizon.
     let (from, scored_until) = sessions::read::scoring_span(now, config);
-    let horizon = now + chrono::Duration::days(effects.predictions.horizon_days);
+    let horizon = effects.predictions.horizon_end(now);
     let rows = sessions::read::of_tutor_between(&txn, tutor_id, from, scored_until.max(horizon)).await?;
     let bookings: Vec<session::Model> = rows
         .iter()
