@@ -75,8 +75,10 @@ async function downloadExport(): Promise<{ name: string; text: string; href: str
   return { name: download.suggestedFilename(), text: await readFile(path, 'utf8'), href };
 }
 
-/** An element's text, or null when it is not there (without waiting for it). */
-const textOf = async (locator: Locator) => ((await locator.count()) === 0 ? null : locator.first().textContent());
+/** An element's text, or null when it is not there (without waiting for it to appear, and
+ * without hanging when it goes between the count and the read). */
+const textOf = async (locator: Locator) =>
+  (await locator.count()) === 0 ? null : locator.first().textContent({ timeout: 2000 }).catch(() => null);
 
 const rowsOf = (csv: string) => csv.split('\r\n').filter((line) => line !== '');
 
@@ -202,8 +204,16 @@ describe('a coach planning and completing an intervention', () => {
       }>(`{ interventionEffectiveness { total { ${groupFields} } byType { ${groupFields} } byFlag { ${groupFields} } }
             flagPrecision { flag label alerts falseAlarms } }`);
       expect(api.total.measured).toBeGreaterThan(0);
-      await page.reload();
-      await page.getByTestId('total-measured').waitFor();
+      await page.reload({ timeout: 10_000 });
+      // Bounded, so that one slow load cannot use up the poll's time; an error the page shows
+      // is reported as it was shown.
+      const loaded = page.getByTestId('total-measured').or(page.getByRole('alert'));
+      if (!(await loaded.first().waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+        return ['page showed neither its figures nor an error within 10 s'];
+      }
+      if ((await page.getByTestId('total-measured').count()) === 0) {
+        return [`page showed an error: ${await textOf(page.getByRole('alert'))}`];
+      }
       const found: string[] = [];
       const same = (what: string, shown: string | null, wanted: string) => {
         if (shown !== wanted) found.push(`${what}: page ${shown}, API ${wanted}`);
