@@ -26,7 +26,10 @@ use crate::{
         MailService, digest,
         reports::{self, SendEmail, SendOutcome, SendRetry},
     },
-    predictions::{self, PredictionConfig, store::PromotedModel},
+    predictions::{
+        self, PredictionConfig,
+        store::{Promoted, PromotedModel},
+    },
     scores::{self, Effects},
     scoring::ScoringConfig,
     tutors,
@@ -239,9 +242,16 @@ impl Worker {
             DbBackend::Sqlite => 1,
             _ => self.config.concurrency.max(1),
         };
+        // One read of the promoted model serves the step's recomputes (read after the claim,
+        // so the recomputes a promotion queued see the model it promoted).
+        let model = match by_tutor.is_empty() {
+            true => None,
+            false => self.model.get(&self.db).await?,
+        };
+        let model = model.as_ref();
         let mut recomputes = futures::stream::iter(by_tutor)
             .map(|(tutor_id, (tutor_jobs, sessions))| async move {
-                let result = self.recompute_one(tutor_id, &tutor_jobs, &sessions).await;
+                let result = self.recompute_one(tutor_id, &tutor_jobs, &sessions, model).await;
                 (tutor_jobs, result)
             })
             .buffer_unordered(concurrency);
@@ -287,12 +297,13 @@ impl Worker {
         tutor_id: Uuid,
         jobs: &[job::Model],
         sessions: &[Uuid],
+        model: Option<&Promoted>,
     ) -> Result<bool, DbErr> {
         let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
         let effects = Effects {
             alerts: &self.alerts,
             predictions: &self.predictions,
-            model: &self.model,
+            model,
             mail: self.mail.as_ref().map(|m| &m.config),
             sessions,
         };

@@ -74,13 +74,12 @@ pub async fn create(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<D
     let scoring = ScoringConfig::default();
     let alerts = AlertsConfig::default();
     let predictions = crate::predictions::PredictionConfig::default();
-    let model = crate::predictions::store::PromotedModel::default();
     let ids = tutors::read::active_ids(db).await?;
     for tutor_id in ids.iter().chain(ids.iter()).copied() {
         let effects = Effects {
             alerts: &alerts,
             predictions: &predictions,
-            model: &model,
+            model: None,
             mail: None,
             sessions: &[],
         };

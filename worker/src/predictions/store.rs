@@ -7,9 +7,9 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Duration, Utc};
 use entity::{SessionStatus, prediction, prediction_model, prelude::*, reschedule, session};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, Func, OnConflict},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Alias, Expr, Func, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -68,12 +68,15 @@ pub async fn promoted<C: ConnectionTrait>(db: &C) -> Result<Option<(i64, StoredM
 /// stored model (a few KB of JSON, read and parsed twice per recompute before).
 #[derive(Default)]
 pub struct PromotedModel {
-    parsed: std::sync::Mutex<Option<(i64, Arc<StoredModel>)>>,
+    parsed: std::sync::Mutex<Option<Promoted>>,
 }
+
+/// A promoted model's version and the model.
+pub type Promoted = (i64, Arc<StoredModel>);
 
 impl PromotedModel {
     /// The newest promoted model and its version, if any.
-    pub async fn get<C: ConnectionTrait>(&self, db: &C) -> Result<Option<(i64, Arc<StoredModel>)>, DbErr> {
+    pub async fn get<C: ConnectionTrait>(&self, db: &C) -> Result<Option<Promoted>, DbErr> {
         let newest: Option<i64> = PredictionModel::find()
             .select_only()
             .column(prediction_model::Column::Version)
@@ -365,7 +368,13 @@ pub async fn refresh_tutor<C: ConnectionTrait>(
         });
     }
     // One statement for all of them (a tutor has a handful of bookings in the horizon; the
-    // chunks keep SQLite's bound on parameters out of reach).
+    // chunks keep SQLite's bound on parameters out of reach). A prediction of a newer model
+    // stays: a worker that read the model before a promotion can commit after one that read it
+    // after.
+    let not_older = Expr::col((Prediction, prediction::Column::ModelVersion)).lte(Expr::col((
+        Alias::new("excluded"),
+        prediction::Column::ModelVersion,
+    )));
     for chunk in rows.chunks(500) {
         Prediction::insert_many(chunk.to_vec())
             .on_conflict(
@@ -378,6 +387,7 @@ pub async fn refresh_tutor<C: ConnectionTrait>(
                         prediction::Column::PredictedAt,
                         prediction::Column::ScheduledStart,
                     ])
+                    .action_and_where(not_older.clone())
                     .to_owned(),
             )
             .exec_without_returning(db)

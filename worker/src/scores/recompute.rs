@@ -24,7 +24,7 @@ use crate::{
         MailConfig,
         reports::{self, RecomputeFacts},
     },
-    predictions::{self, PredictionConfig, store::PromotedModel},
+    predictions::{self, PredictionConfig, store::Promoted},
     scoring::{self, FlagCode, ScoreReport, ScoringConfig, Severity},
     sessions,
 };
@@ -36,8 +36,10 @@ pub struct Effects<'a> {
     pub alerts: &'a AlertsConfig,
     /// When and how far ahead to predict.
     pub predictions: &'a PredictionConfig,
-    /// The model the predictions use.
-    pub model: &'a PromotedModel,
+    /// The model the predictions use (`None` before the first promoted fit). The worker reads
+    /// it once per step, after claiming: a fit promoted after the claim queues recomputes of
+    /// its own, which a later step runs with it.
+    pub model: Option<&'a Promoted>,
     /// Email settings, when email is on.
     pub mail: Option<&'a MailConfig>,
     /// Sessions whose recording asked for this recompute (each may get a report).
@@ -181,10 +183,16 @@ pub async fn recompute_tutor(
         now,
     )
     .await?;
-    if let Some((version, model)) = effects.model.get(&txn).await? {
-        let predicted =
-            predictions::store::refresh_tutor(&txn, tutor_id, &facts, bookings, (version, &model), now)
-                .await?;
+    if let Some((version, model)) = effects.model {
+        let predicted = predictions::store::refresh_tutor(
+            &txn,
+            tutor_id,
+            &facts,
+            bookings,
+            (*version, model.as_ref()),
+            now,
+        )
+        .await?;
         let threshold = effects.predictions.upcoming_risk_alert;
         alerts.extend(
             alerts::sync::upcoming_sessions(

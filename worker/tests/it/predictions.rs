@@ -361,3 +361,71 @@ async fn the_recomputes_model_is_parsed_once_per_promoted_version() {
     let (version, third) = cache.get(w.db()).await.unwrap().unwrap();
     assert_eq!((version, third.failure.reason.as_str()), (3, "third"));
 }
+
+/// A stored model whose failure model is the baseline's `intercept` alone (every prediction
+/// of it is the same probability).
+fn constant_model(intercept: f64) -> predictions::store::StoredModel {
+    use predictions::{
+        features::{COUNT, NAMES},
+        model::FittedModel,
+        train::{Evaluation, Figures},
+    };
+    let evaluation = Evaluation {
+        model: Some(FittedModel {
+            names: NAMES.iter().map(|n| n.to_string()).collect(),
+            means: vec![0.0; COUNT],
+            spreads: vec![1.0; COUNT],
+            weights: vec![0.0; COUNT],
+            intercept,
+            alpha: 1.0,
+        }),
+        samples: 0,
+        holdout_samples: 0,
+        model_figures: Figures::default(),
+        baseline_figures: Figures::default(),
+        calibration: Vec::new(),
+        promoted: true,
+        reason: "by hand".into(),
+    };
+    predictions::store::StoredModel {
+        failure: evaluation.clone(),
+        poor_first: evaluation,
+    }
+}
+
+#[tokio::test]
+async fn a_prediction_of_a_newer_model_is_not_overwritten_by_an_older_one() {
+    let w = spawn_worker(None).await;
+    let t = w.tutor("two-models", "Two Models").await;
+    let booked = w.record(booking(&w, &t, 24)).await.session;
+    let refresh = |version: i64, intercept: f64| {
+        let booked = booked.clone();
+        let db = w.db().clone();
+        let now = w.clock.now();
+        async move {
+            let model = constant_model(intercept);
+            predictions::store::refresh_tutor(&db, t.id, &[], vec![booked], (version, &model), now)
+                .await
+                .unwrap();
+        }
+    };
+    let stored = || async {
+        let p = Prediction::find_by_id(booked.id)
+            .one(w.db())
+            .await
+            .unwrap()
+            .unwrap();
+        (p.model_version, (p.probability * 100.0).round() / 100.0)
+    };
+
+    refresh(2, 0.0).await;
+    assert_eq!(stored().await, (2, 0.5));
+    // A worker that read version 1 before version 2 was promoted commits after.
+    refresh(1, 2.0).await;
+    assert_eq!(stored().await, (2, 0.5), "the newer model's prediction stays");
+    // The same version again, and a newer one, replace it.
+    refresh(2, -2.0).await;
+    assert_eq!(stored().await, (2, 0.12));
+    refresh(3, 2.0).await;
+    assert_eq!(stored().await, (3, 0.88));
+}
