@@ -249,6 +249,10 @@ impl Worker {
             false => self.model.get(&self.db).await?,
         };
         let model = model.as_ref();
+        // The tutor whose job has waited longest first: a step takes a while under load, and
+        // the order of tutor ids would leave some sessions waiting for the whole of it.
+        let mut by_tutor: Vec<_> = by_tutor.into_iter().collect();
+        by_tutor.sort_by_key(|(_, (tutor_jobs, _))| tutor_jobs.iter().map(|j| j.id).min());
         let mut recomputes = futures::stream::iter(by_tutor)
             .map(|(tutor_id, (tutor_jobs, sessions))| async move {
                 let result = self.recompute_one(tutor_id, &tutor_jobs, &sessions, model).await;

@@ -412,3 +412,31 @@ async fn a_model_fit_is_claimed_apart_from_the_scores_so_it_never_delays_one() {
         "the new recompute and the next fit"
     );
 }
+
+#[tokio::test]
+async fn a_step_recomputes_the_tutor_whose_job_waited_longest_first() {
+    let config = WorkerConfig {
+        concurrency: 1,
+        ..crate::helpers::test_worker_config()
+    };
+    let s = crate::helpers::spawn_worker_with(None, config).await;
+    // Tutor ids grow with creation; their sessions arrive in the other order.
+    let tutors = [
+        s.tutor("first", "First").await,
+        s.tutor("second", "Second").await,
+        s.tutor("third", "Third").await,
+    ];
+    for t in tutors.iter().rev() {
+        s.record(hour_session(t, "student", SessionStatus::Completed, 1))
+            .await;
+    }
+    let mut events = s.bus.subscribe();
+    assert_eq!(s.worker.step().await.unwrap().tutors_recomputed, 3);
+    let mut order = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let Event::ScoreUpdated(e) = event.as_ref() {
+            order.push(e.tutor_name.clone());
+        }
+    }
+    assert_eq!(order, ["Third", "Second", "First"]);
+}
