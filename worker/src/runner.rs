@@ -244,9 +244,10 @@ impl Worker {
         };
         // One read of the promoted model serves the step's recomputes (read after the claim,
         // so the recomputes a promotion queued see the model it promoted).
-        let model = match by_tutor.is_empty() {
-            true => None,
-            false => self.model.get(&self.db).await?,
+        let model = if by_tutor.is_empty() {
+            None
+        } else {
+            self.model.get(&self.db).await?
         };
         let model = model.as_ref();
         // The tutor whose job has waited longest first: a step takes a while under load, and

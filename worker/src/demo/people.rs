@@ -79,6 +79,7 @@ pub async fn create(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<D
         let effects = Effects {
             alerts: &alerts,
             predictions: &predictions,
+            // No model is fitted yet: the demo's history was only just written.
             model: None,
             mail: None,
             sessions: &[],

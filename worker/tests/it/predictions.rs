@@ -304,12 +304,15 @@ async fn the_heads_up_alert_opens_at_most_once_per_session() {
     );
 }
 
-/// A stored model row of `version` (no fitted coefficients: the cache only carries it).
-async fn store_model(db: &sea_orm::DatabaseConnection, version: i64, promoted: bool, reason: &str) {
+/// A stored model with `model` for both targets and no figures.
+fn stored_model(
+    model: Option<predictions::model::FittedModel>,
+    promoted: bool,
+    reason: &str,
+) -> predictions::store::StoredModel {
     use predictions::train::{Evaluation, Figures};
-    use sea_orm::{ActiveModelTrait, Set};
     let evaluation = Evaluation {
-        model: None,
+        model,
         samples: 0,
         holdout_samples: 0,
         model_figures: Figures::default(),
@@ -318,10 +321,16 @@ async fn store_model(db: &sea_orm::DatabaseConnection, version: i64, promoted: b
         promoted,
         reason: reason.into(),
     };
-    let details = predictions::store::StoredModel {
+    predictions::store::StoredModel {
         failure: evaluation.clone(),
         poor_first: evaluation,
-    };
+    }
+}
+
+/// A stored model row of `version` (no fitted coefficients: the cache only carries it).
+async fn store_model(db: &sea_orm::DatabaseConnection, version: i64, promoted: bool, reason: &str) {
+    use sea_orm::{ActiveModelTrait, Set};
+    let details = stored_model(None, promoted, reason);
     entity::prediction_model::ActiveModel {
         version: Set(version),
         trained_at: Set(now()),
@@ -365,32 +374,16 @@ async fn the_recomputes_model_is_parsed_once_per_promoted_version() {
 /// A stored model whose failure model is the baseline's `intercept` alone (every prediction
 /// of it is the same probability).
 fn constant_model(intercept: f64) -> predictions::store::StoredModel {
-    use predictions::{
-        features::{COUNT, NAMES},
-        model::FittedModel,
-        train::{Evaluation, Figures},
+    use predictions::features::{COUNT, NAMES};
+    let model = predictions::model::FittedModel {
+        names: NAMES.iter().map(|n| n.to_string()).collect(),
+        means: vec![0.0; COUNT],
+        spreads: vec![1.0; COUNT],
+        weights: vec![0.0; COUNT],
+        intercept,
+        alpha: 1.0,
     };
-    let evaluation = Evaluation {
-        model: Some(FittedModel {
-            names: NAMES.iter().map(|n| n.to_string()).collect(),
-            means: vec![0.0; COUNT],
-            spreads: vec![1.0; COUNT],
-            weights: vec![0.0; COUNT],
-            intercept,
-            alpha: 1.0,
-        }),
-        samples: 0,
-        holdout_samples: 0,
-        model_figures: Figures::default(),
-        baseline_figures: Figures::default(),
-        calibration: Vec::new(),
-        promoted: true,
-        reason: "by hand".into(),
-    };
-    predictions::store::StoredModel {
-        failure: evaluation.clone(),
-        poor_first: evaluation,
-    }
+    stored_model(Some(model), true, "by hand")
 }
 
 #[tokio::test]
