@@ -30,10 +30,17 @@ use crate::{
         self, PredictionConfig,
         store::{Promoted, PromotedModel},
     },
-    scores::{self, Effects},
+    scores::{self, Effects, Recomputed, Request},
     scoring::ScoringConfig,
     tutors,
 };
+
+/// The most tutors one recompute transaction takes: their rows stay locked until it commits,
+/// and a session recorded for one of them waits that long.
+const TUTORS_PER_TRANSACTION: usize = 25;
+
+/// A tutor to recompute, with the jobs that asked for it and the sessions they recorded.
+type TutorJobs = (Uuid, (Vec<job::Model>, Vec<Uuid>));
 
 /// How the worker loop behaves.
 #[derive(Debug, Clone, Args)]
@@ -236,8 +243,9 @@ impl Worker {
             }
         }
 
-        // Tutors are independent (each recompute locks its own tutor): several at once keep
-        // the database busy while one waits on a round trip.
+        // Tutors are independent (a recompute locks only its own): several transactions at
+        // once keep the database busy while one waits on a round trip, and each recomputes a
+        // share of the step's tutors with one statement per read and write for all of them.
         let concurrency = match self.db.get_database_backend() {
             DbBackend::Sqlite => 1,
             _ => self.config.concurrency.max(1),
@@ -252,24 +260,35 @@ impl Worker {
         let model = model.as_ref();
         // The tutor whose job has waited longest first: a step takes a while under load, and
         // the order of tutor ids would leave some sessions waiting for the whole of it.
-        let mut by_tutor: Vec<_> = by_tutor.into_iter().collect();
+        let mut by_tutor: Vec<TutorJobs> = by_tutor.into_iter().collect();
         by_tutor.sort_by_key(|(_, (tutor_jobs, _))| tutor_jobs.iter().map(|j| j.id).min());
-        let mut recomputes = futures::stream::iter(by_tutor)
-            .map(|(tutor_id, (tutor_jobs, sessions))| async move {
-                let result = self.recompute_one(tutor_id, &tutor_jobs, &sessions, model).await;
-                (tutor_jobs, result)
+        let per_transaction = by_tutor
+            .len()
+            .div_ceil(concurrency)
+            .clamp(1, TUTORS_PER_TRANSACTION);
+        let batches = by_tutor.len().div_ceil(per_transaction);
+        let by_tutor = &by_tutor;
+        // (By index: a closure taking the slice itself is not `Send` for every lifetime.)
+        let mut recomputes = futures::stream::iter(0..batches)
+            .map(|i| async move {
+                let batch = &by_tutor[i * per_transaction..((i + 1) * per_transaction).min(by_tutor.len())];
+                (batch, self.recompute_batch(batch, model).await)
             })
             .buffer_unordered(concurrency);
-        while let Some((tutor_jobs, result)) = recomputes.next().await {
+        while let Some((batch, result)) = recomputes.next().await {
             match result {
-                Ok(true) => outcome.tutors_recomputed += 1,
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "recompute failed; will retry");
-                    for job in &tutor_jobs {
-                        self.record_failure(job, &e.to_string(), &mut outcome).await?;
+                Ok(recomputed) => outcome.tutors_recomputed += recomputed,
+                // One tutor's failure must not hold the others back: retry them one by one.
+                Err(e) if batch.len() > 1 => {
+                    tracing::warn!(error = %e, tutors = batch.len(), "recompute failed; retrying tutor by tutor");
+                    for one in batch.chunks(1) {
+                        match self.recompute_batch(one, model).await {
+                            Ok(recomputed) => outcome.tutors_recomputed += recomputed,
+                            Err(e) => self.recompute_failed(one, &e, &mut outcome).await?,
+                        }
                     }
                 }
+                Err(e) => self.recompute_failed(batch, &e, &mut outcome).await?,
             }
         }
 
@@ -295,28 +314,32 @@ impl Worker {
         Ok(outcome)
     }
 
-    /// Recomputes one tutor for the jobs that asked for it and publishes the events once
-    /// committed; `Ok(false)` when the tutor no longer exists.
-    async fn recompute_one(
-        &self,
-        tutor_id: Uuid,
-        jobs: &[job::Model],
-        sessions: &[Uuid],
-        model: Option<&Promoted>,
-    ) -> Result<bool, DbErr> {
-        let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
+    /// Recomputes a batch of tutors in one transaction, for the jobs that asked for them, and
+    /// publishes the events once committed; returns how many still existed.
+    async fn recompute_batch(&self, batch: &[TutorJobs], model: Option<&Promoted>) -> Result<usize, DbErr> {
+        let ids: Vec<Vec<i64>> = batch
+            .iter()
+            .map(|(_, (jobs, _))| jobs.iter().map(|j| j.id).collect())
+            .collect();
+        let requests: Vec<Request> = batch
+            .iter()
+            .zip(&ids)
+            .map(|((tutor_id, (_, sessions)), satisfies)| Request {
+                tutor_id: *tutor_id,
+                satisfies,
+                sessions,
+            })
+            .collect();
         let effects = Effects {
             alerts: &self.alerts,
             predictions: &self.predictions,
             model,
             mail: self.mail.as_ref().map(|m| &m.config),
-            sessions,
         };
         let started = std::time::Instant::now();
-        let result = scores::recompute_tutor(
+        let result = scores::recompute_tutors(
             &self.db,
-            tutor_id,
-            &ids,
+            &requests,
             &self.id,
             self.clock.as_ref(),
             &self.scoring,
@@ -324,19 +347,35 @@ impl Worker {
         )
         .await;
         metrics::histogram!("tutorscore_recompute_seconds").record(started.elapsed().as_secs_f64());
-        match result? {
-            Some(recomputed) => {
-                metrics::counter!("tutorscore_recomputes_total").increment(1);
-                if let Err(e) = self.bus.publish_all(recomputed.events(), false).await {
-                    tracing::warn!(error = %e, %tutor_id, "publishing the events failed; subscribers resync on the next one");
-                }
-                Ok(true)
-            }
-            None => {
-                tracing::info!(%tutor_id, "tutor no longer exists; recompute skipped");
-                Ok(false)
+        let recomputed = result?;
+        metrics::counter!("tutorscore_recomputes_total").increment(recomputed.len() as u64);
+        for (tutor_id, _) in batch
+            .iter()
+            .filter(|(id, _)| !recomputed.iter().any(|r| r.tutor_id == *id))
+        {
+            tracing::info!(%tutor_id, "tutor no longer exists; recompute skipped");
+        }
+        let events = recomputed.iter().flat_map(Recomputed::events).collect();
+        if let Err(e) = self.bus.publish_all(events, false).await {
+            tracing::warn!(error = %e, "publishing the events failed; subscribers resync on the next one");
+        }
+        Ok(recomputed.len())
+    }
+
+    /// Records a failed recompute against every job that asked for it (each retries).
+    async fn recompute_failed(
+        &self,
+        batch: &[TutorJobs],
+        error: &DbErr,
+        outcome: &mut StepOutcome,
+    ) -> Result<(), DbErr> {
+        tracing::warn!(error = %error, "recompute failed; will retry");
+        for (_, (tutor_jobs, _)) in batch {
+            for job in tutor_jobs {
+                self.record_failure(job, &error.to_string(), outcome).await?;
             }
         }
+        Ok(())
     }
 
     /// Sends one email job; `Err` means "retry later" (the message says why).

@@ -7,6 +7,8 @@
 //! resolved stays resolved while its flag stands. Each transition is
 //! audited (actor: system) and notified as the notification rules say.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use entity::{AlertKind, AlertResolution, AlertSeverity, AlertStatus, alert, prelude::*, tutor, tutor_score};
 use sea_orm::{
@@ -46,23 +48,39 @@ pub fn state(a: &alert::Model) -> serde_json::Value {
     })
 }
 
-/// Brings the tutor's flag alerts in line with `report` (the tutor's score before it:
-/// `previous`); returns what changed, to publish after the commit.
+/// The unresolved flag alerts of `tutor_ids`, by tutor, in one statement (read after the
+/// tutors are locked, so no recompute of theirs changes them until the commit).
+pub async fn unresolved_flags<C: ConnectionTrait>(
+    db: &C,
+    tutor_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<alert::Model>>, DbErr> {
+    let alerts = Alert::find()
+        .filter(alert::Column::TutorId.is_in(tutor_ids.iter().copied()))
+        .filter(alert::Column::Kind.eq(AlertKind::Flag))
+        .filter(alert::Column::Status.ne(AlertStatus::Resolved))
+        .all(db)
+        .await?;
+    let mut by_tutor: HashMap<Uuid, Vec<alert::Model>> = HashMap::new();
+    for alert in alerts {
+        by_tutor.entry(alert.tutor_id).or_default().push(alert);
+    }
+    Ok(by_tutor)
+}
+
+/// Brings the tutor's flag alerts (`unresolved`, from [`unresolved_flags`]) in line with
+/// `report` (the tutor's score before it: `previous`); returns what changed, to publish
+/// after the commit.
+#[allow(clippy::too_many_arguments)]
 pub async fn after_recompute<C: ConnectionTrait>(
     db: &C,
     tutor: &tutor::Model,
     report: &ScoreReport,
     previous: Option<&tutor_score::Model>,
+    unresolved: Vec<alert::Model>,
     config: &AlertsConfig,
     mail: Option<&MailConfig>,
     now: DateTime<Utc>,
 ) -> Result<Vec<AlertChange>, DbErr> {
-    let unresolved = Alert::find()
-        .filter(alert::Column::TutorId.eq(tutor.id))
-        .filter(alert::Column::Kind.eq(AlertKind::Flag))
-        .filter(alert::Column::Status.ne(AlertStatus::Resolved))
-        .all(db)
-        .await?;
     let mut changes = Vec::new();
     for flag in &report.flags {
         let code = flag.code.as_str();

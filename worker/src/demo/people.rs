@@ -82,9 +82,13 @@ pub async fn create(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<D
             // No model is fitted yet: the demo's history was only just written.
             model: None,
             mail: None,
+        };
+        let request = scores::Request {
+            tutor_id,
+            satisfies: &[],
             sessions: &[],
         };
-        scores::recompute_tutor(db, tutor_id, &[], "demo", clock.as_ref(), &scoring, &effects).await?;
+        scores::recompute_tutor(db, request, "demo", clock.as_ref(), &scoring, &effects).await?;
     }
 
     let open: Vec<alert::Model> = Alert::find()

@@ -70,6 +70,12 @@ impl MailConfig {
             .filter(|r| !r.is_empty())
             .collect()
     }
+
+    /// Whether a recompute may send reports of the sessions that asked for it (so it reads
+    /// them).
+    pub fn reports_sessions(&self) -> bool {
+        self.session_reports != SessionReports::Off && !self.recipients().is_empty()
+    }
 }
 
 impl Default for MailConfig {

@@ -29,7 +29,7 @@ use super::{
     render::{self, Rendered, TutorView},
     transport::{DeliveryError, Mailer},
 };
-use crate::{jobs, scoring::ScoreReport};
+use crate::{jobs, scoring::ScoreReport, sessions::read::SessionWithReschedule};
 
 /// Payload of a `send_email` job. The content is in the report row, rendered when the report
 /// was decided, so a retry sends exactly what was decided.
@@ -100,8 +100,9 @@ pub struct RecomputeFacts<'a> {
     pub report: &'a ScoreReport,
     pub previous_risk: Option<RiskLevel>,
     pub version: i64,
-    /// Sessions whose recording triggered this recompute.
-    pub sessions: &'a [Uuid],
+    /// Sessions whose recording triggered this recompute, as stored (read once for all the
+    /// tutors of a recompute, when [`MailConfig::reports_sessions`]).
+    pub sessions: Vec<&'a SessionWithReschedule>,
 }
 
 /// In the recompute's transaction: the per-session reports, as configured (alert
@@ -126,13 +127,13 @@ pub async fn enqueue_after_recompute<C: ConnectionTrait>(
     if wanted && !facts.sessions.is_empty() {
         // A backfill of old sessions gets no report each: the digest covers them.
         let oldest = now - chrono::Duration::hours(config.session_reports_max_age_hours);
-        let sessions = crate::sessions::read::by_ids(db, facts.sessions.iter().copied()).await?;
         // A booking has no outcome to report yet.
-        let recent = sessions
+        let recent = facts
+            .sessions
             .into_iter()
             .filter(|(s, _)| s.scheduled_start >= oldest && s.status != entity::SessionStatus::Scheduled);
         for (session, reschedule) in recent {
-            let rendered = render::session_report(&tutor, &session, reschedule.as_ref(), facts.report);
+            let rendered = render::session_report(&tutor, session, reschedule.as_ref(), facts.report);
             // A corrected session is a new event: the key includes the version of the row.
             let key = format!("session:{}:{}", session.id, session.updated_at.timestamp_micros());
             let about = (Some(facts.tutor.id), Some(session.id));

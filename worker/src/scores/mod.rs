@@ -5,4 +5,4 @@
 pub mod read;
 pub mod recompute;
 
-pub use recompute::{Effects, Recomputed, recompute_tutor};
+pub use recompute::{Effects, Recomputed, Request, recompute_tutor, recompute_tutors};

@@ -1,15 +1,23 @@
-//! Recomputing one tutor's score from the database, in one transaction: lock the tutor, read
-//! the sessions of the longest window (an indexed range on `(tutor_id, scheduled_start)`, so
-//! the cost does not grow with the whole table), score, upsert `tutor_scores`, append a
-//! `score_history` point when something changed, and mark the jobs it satisfies done.
+//! Recomputing tutors' scores from the database, several tutors in one transaction: lock the
+//! tutors, read the sessions of the longest window (an indexed range on `(tutor_id,
+//! scheduled_start)` per tutor, so the cost does not grow with the whole table), score, upsert
+//! `tutor_scores`, append a `score_history` point where something changed, and mark the jobs
+//! they satisfy done; each of those is one statement for all the tutors, because every
+//! statement has a fixed cost (a round trip, a parse, a plan) that a recompute of one tutor
+//! paid about ten times.
 //!
-//! Locking the tutor row first serialises concurrent recomputes of the same tutor on Postgres
+//! Locking the tutor rows first serialises concurrent recomputes of the same tutor on Postgres
 //! (SQLite serialises all writers): whoever commits last read everything committed before it,
 //! so the final score always reflects every stored session and the version only grows.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{RiskLevel, prelude::*, score_history, session, tutor, tutor_score};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::OnConflict,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -25,8 +33,8 @@ use crate::{
         reports::{self, RecomputeFacts},
     },
     predictions::{self, PredictionConfig, store::Promoted},
-    scoring::{self, FlagCode, ScoreReport, ScoringConfig, Severity},
-    sessions,
+    scoring::{self, FlagCode, ScoreReport, ScoringConfig, SessionFact, Severity},
+    sessions::{self, read::SessionWithReschedule},
 };
 
 /// What else a recompute decides in its transaction: the tutor's alerts, the predictions of
@@ -42,7 +50,15 @@ pub struct Effects<'a> {
     pub model: Option<&'a Promoted>,
     /// Email settings, when email is on.
     pub mail: Option<&'a MailConfig>,
-    /// Sessions whose recording asked for this recompute (each may get a report).
+}
+
+/// One tutor to recompute.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub tutor_id: Uuid,
+    /// The job ids the recompute completes (marked done in its transaction).
+    pub satisfies: &'a [i64],
+    /// Sessions whose recording asked for the recompute (each may get a report).
     pub sessions: &'a [Uuid],
 }
 
@@ -89,79 +105,228 @@ impl Recomputed {
     }
 }
 
-/// Recomputes and stores one tutor's score as of `clock`'s now; `satisfies` are the job ids
-/// this recompute completes (marked done in the same transaction). `None` when the tutor no
-/// longer exists.
+/// Recomputes and stores one tutor's score as of `clock`'s now ([`recompute_tutors`] for
+/// one). `None` when the tutor no longer exists.
 pub async fn recompute_tutor(
     conn: &DatabaseConnection,
-    tutor_id: Uuid,
-    satisfies: &[i64],
+    request: Request<'_>,
     worker: &str,
     clock: &dyn Clock,
     config: &ScoringConfig,
     effects: &Effects<'_>,
 ) -> Result<Option<Recomputed>, DbErr> {
+    let recomputed = recompute_tutors(conn, &[request], worker, clock, config, effects).await?;
+    Ok(recomputed.into_iter().next())
+}
+
+/// Recomputes and stores the scores of several tutors as of `clock`'s now, in one
+/// transaction whose reads and writes are one statement each for all of them (only alerts,
+/// predictions and reports go tutor by tutor). Returns the tutors recomputed; a tutor that
+/// no longer exists is left out, its jobs completed. The requests name distinct tutors.
+pub async fn recompute_tutors(
+    conn: &DatabaseConnection,
+    requests: &[Request<'_>],
+    worker: &str,
+    clock: &dyn Clock,
+    config: &ScoringConfig,
+    effects: &Effects<'_>,
+) -> Result<Vec<Recomputed>, DbErr> {
+    let ids: Vec<Uuid> = requests.iter().map(|r| r.tutor_id).collect();
+    debug_assert!(ids.iter().collect::<std::collections::HashSet<_>>().len() == ids.len());
     let txn = db::begin_write(conn).await?;
-    let locked = Tutor::find_by_id(tutor_id).lock_exclusive().one(&txn).await?;
-    // Read the clock once the lock is held: recomputes of a tutor are serialised by the lock,
-    // so later versions always carry later times.
+    // In id order, as ingest locks a batch's tutors: no two transactions wait on each other
+    // in a cycle.
+    let tutors: HashMap<Uuid, tutor::Model> = Tutor::find()
+        .filter(tutor::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(tutor::Column::Id)
+        .lock_exclusive()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    // Read the clock once the locks are held: recomputes of a tutor are serialised by its
+    // lock, so later versions always carry later times.
     let now = clock.now();
-    let Some(tutor) = locked else {
-        jobs::complete(&txn, satisfies, worker, now).await?;
-        txn.commit().await?;
-        return Ok(None);
-    };
-    // One read serves the score and the predictions: the scoring span and the bookings of the
-    // prediction horizon.
+    let found: Vec<Uuid> = ids.iter().copied().filter(|id| tutors.contains_key(id)).collect();
+    // Each read below is its own statement after the locks, so under READ COMMITTED it sees
+    // everything committed before them.
+    let mut stored = HashMap::<Uuid, Vec<SessionWithReschedule>>::new();
+    let mut previous = HashMap::<Uuid, tutor_score::Model>::new();
+    let mut unresolved = HashMap::new();
+    let mut recorded = HashMap::<Uuid, SessionWithReschedule>::new();
+    // One read serves the score and the predictions: the scoring span and the bookings of
+    // the prediction horizon.
     let (from, scored_until) = sessions::read::scoring_span(now, config);
     let horizon = effects.predictions.horizon_end(now);
-    let rows = sessions::read::of_tutor_between(&txn, tutor_id, from, scored_until.max(horizon)).await?;
-    let bookings: Vec<session::Model> = rows
-        .iter()
-        .filter(|(s, _)| predictions::store::in_horizon(s, effects.predictions, now))
-        .map(|(s, _)| s.clone())
-        .collect();
-    let facts: Vec<_> = rows
-        .into_iter()
-        .filter(|(s, _)| s.scheduled_start <= scored_until)
-        .map(|(s, r)| sessions::read::fact(s, r))
-        .collect();
-    let previous = TutorScore::find_by_id(tutor_id).one(&txn).await?;
-    let previous_risk = previous.as_ref().map(|p| p.risk_level);
-    let held = previous.as_ref().map(held_flags).unwrap_or_default();
-    let report = scoring::score(&facts, now, &held, config);
-    let version = previous.as_ref().map_or(1, |p| p.version + 1);
-    let (risk_since, previous_risk_level) = match &previous {
-        Some(p) if p.risk_level == report.risk_level => (p.risk_since, p.previous_risk_level),
-        Some(p) => (now, Some(p.risk_level)),
-        None => (now, None),
-    };
-    let changed = previous.as_ref().is_none_or(|p| differs(p, &report));
-    store_score(
-        &txn,
-        &tutor,
-        &report,
-        version,
-        (risk_since, previous_risk_level),
-        previous.is_some(),
-    )
-    .await?;
-    if changed {
-        append_history(&txn, tutor_id, &report, version).await?;
+    if !found.is_empty() {
+        for row in sessions::read::of_tutors_between(&txn, &found, from, scored_until.max(horizon)).await? {
+            stored.entry(row.0.tutor_id).or_default().push(row);
+        }
+        previous = TutorScore::find()
+            .filter(tutor_score::Column::TutorId.is_in(found.iter().copied()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|p| (p.tutor_id, p))
+            .collect();
+        unresolved = alerts::sync::unresolved_flags(&txn, &found).await?;
+        let asked: Vec<Uuid> = requests.iter().flat_map(|r| r.sessions.iter().copied()).collect();
+        if !asked.is_empty() && effects.mail.is_some_and(MailConfig::reports_sessions) {
+            recorded = sessions::read::by_ids(&txn, asked)
+                .await?
+                .into_iter()
+                .map(|row| (row.0.id, row))
+                .collect();
+        }
     }
+
+    let mut scored = Vec::with_capacity(found.len());
+    for request in requests {
+        let Some(tutor) = tutors.get(&request.tutor_id) else {
+            continue;
+        };
+        let rows = stored.remove(&tutor.id).unwrap_or_default();
+        let bookings = rows
+            .iter()
+            .filter(|(s, _)| predictions::store::in_horizon(s, effects.predictions, now))
+            .map(|(s, _)| s.clone())
+            .collect();
+        let previous = previous.remove(&tutor.id);
+        scored.push(Scored::new(
+            tutor,
+            rows,
+            bookings,
+            previous,
+            scored_until,
+            now,
+            config,
+        ));
+    }
+    store_scores(&txn, &scored).await?;
+    append_history(&txn, &scored).await?;
+
+    let mut recomputed = Vec::with_capacity(scored.len());
+    for (request, score) in requests
+        .iter()
+        .filter(|r| tutors.contains_key(&r.tutor_id))
+        .zip(scored)
+    {
+        let alerts = apply_effects(
+            &txn,
+            &score,
+            unresolved.remove(&score.tutor.id).unwrap_or_default(),
+            request
+                .sessions
+                .iter()
+                .filter_map(|id| recorded.get(id))
+                .collect(),
+            effects,
+            now,
+        )
+        .await?;
+        recomputed.push(Recomputed {
+            tutor_id: score.tutor.id,
+            tutor_name: score.tutor.name.clone(),
+            version: score.version,
+            previous_risk: score.previous.as_ref().map(|p| p.risk_level),
+            risk_since: score.risk_since,
+            previous_risk_level: score.previous_risk_level,
+            report: score.report,
+            alerts,
+        });
+    }
+    let satisfied: Vec<i64> = requests
+        .iter()
+        .flat_map(|r| r.satisfies.iter().copied())
+        .collect();
+    jobs::complete(&txn, &satisfied, worker, now).await?;
+    txn.commit().await?;
+    Ok(recomputed)
+}
+
+/// One tutor's new score, before it is stored.
+struct Scored<'a> {
+    tutor: &'a tutor::Model,
+    report: ScoreReport,
+    /// The stored score before this one.
+    previous: Option<tutor_score::Model>,
+    version: i64,
+    /// When the tutor entered the current level, and the level before it.
+    risk_since: DateTime<Utc>,
+    previous_risk_level: Option<RiskLevel>,
+    /// The sessions in the scoring span, for the predictions.
+    facts: Vec<SessionFact>,
+    /// The tutor's bookings in the prediction horizon.
+    bookings: Vec<session::Model>,
+    /// Whether anything a history point shows changed.
+    changed: bool,
+}
+
+impl<'a> Scored<'a> {
+    fn new(
+        tutor: &'a tutor::Model,
+        rows: Vec<SessionWithReschedule>,
+        bookings: Vec<session::Model>,
+        previous: Option<tutor_score::Model>,
+        scored_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+        config: &ScoringConfig,
+    ) -> Self {
+        let facts: Vec<SessionFact> = rows
+            .into_iter()
+            .filter(|(s, _)| s.scheduled_start <= scored_until)
+            .map(|(s, r)| sessions::read::fact(s, r))
+            .collect();
+        let held = previous.as_ref().map(held_flags).unwrap_or_default();
+        let report = scoring::score(&facts, now, &held, config);
+        let version = previous.as_ref().map_or(1, |p| p.version + 1);
+        let (risk_since, previous_risk_level) = match &previous {
+            Some(p) if p.risk_level == report.risk_level => (p.risk_since, p.previous_risk_level),
+            Some(p) => (now, Some(p.risk_level)),
+            None => (now, None),
+        };
+        let changed = previous.as_ref().is_none_or(|p| differs(p, &report));
+        Scored {
+            tutor,
+            report,
+            previous,
+            version,
+            risk_since,
+            previous_risk_level,
+            facts,
+            bookings,
+            changed,
+        }
+    }
+}
+
+/// What a new score sets off for its tutor, in the recompute's transaction: the timeline's
+/// risk change, the alerts, the predictions of the bookings and the emails. Returns what
+/// happened to the alerts.
+async fn apply_effects<C: ConnectionTrait>(
+    txn: &C,
+    score: &Scored<'_>,
+    unresolved: Vec<entity::alert::Model>,
+    recorded: Vec<&SessionWithReschedule>,
+    effects: &Effects<'_>,
+    now: DateTime<Utc>,
+) -> Result<Vec<AlertChange>, DbErr> {
+    let (tutor, report) = (score.tutor, &score.report);
+    let previous_risk = score.previous.as_ref().map(|p| p.risk_level);
     // A risk change goes on the tutor's timeline (a first score only when not low).
     if previous_risk != Some(report.risk_level)
         && (previous_risk.is_some() || report.risk_level != RiskLevel::Low)
     {
         let word = crate::timeline::risk_word;
         audit::record(
-            &txn,
+            txn,
             &Actor::system(),
             Entry {
                 action: "tutor.risk_changed",
                 subject_type: "tutor",
-                subject_id: Some(tutor_id.to_string()),
-                tutor_id: Some(tutor_id),
+                subject_id: Some(tutor.id.to_string()),
+                tutor_id: Some(tutor.id),
                 before: previous_risk.map(|r| serde_json::json!({ "risk_level": word(r) })),
                 after: Some(serde_json::json!({
                     "risk_level": word(report.risk_level),
@@ -174,10 +339,11 @@ pub async fn recompute_tutor(
         .await?;
     }
     let mut alerts = alerts::sync::after_recompute(
-        &txn,
-        &tutor,
-        &report,
-        previous.as_ref(),
+        txn,
+        tutor,
+        report,
+        score.previous.as_ref(),
+        unresolved,
         effects.alerts,
         effects.mail,
         now,
@@ -185,10 +351,10 @@ pub async fn recompute_tutor(
     .await?;
     if let Some((version, model)) = effects.model {
         let predicted = predictions::store::refresh_tutor(
-            &txn,
-            tutor_id,
-            &facts,
-            bookings,
+            txn,
+            tutor.id,
+            &score.facts,
+            score.bookings.clone(),
             (*version, model.as_ref()),
             now,
         )
@@ -196,13 +362,13 @@ pub async fn recompute_tutor(
         let threshold = effects.predictions.upcoming_risk_alert;
         alerts.extend(
             alerts::sync::upcoming_sessions(
-                &txn,
-                &tutor,
+                txn,
+                tutor,
                 &predicted,
                 threshold,
                 effects.alerts,
                 effects.mail,
-                &report,
+                report,
                 now,
             )
             .await?,
@@ -210,26 +376,15 @@ pub async fn recompute_tutor(
     }
     if let Some(mail) = effects.mail {
         let facts = RecomputeFacts {
-            tutor: &tutor,
-            report: &report,
+            tutor,
+            report,
             previous_risk,
-            version,
-            sessions: effects.sessions,
+            version: score.version,
+            sessions: recorded,
         };
-        reports::enqueue_after_recompute(&txn, mail, facts, now).await?;
+        reports::enqueue_after_recompute(txn, mail, facts, now).await?;
     }
-    jobs::complete(&txn, satisfies, worker, now).await?;
-    txn.commit().await?;
-    Ok(Some(Recomputed {
-        tutor_id,
-        tutor_name: tutor.name,
-        version,
-        report,
-        previous_risk,
-        risk_since,
-        previous_risk_level,
-        alerts,
-    }))
+    Ok(alerts)
 }
 
 /// The flags a stored score holds, with their severity, for the next computation's hysteresis:
@@ -281,61 +436,70 @@ fn differs(previous: &tutor_score::Model, report: &ScoreReport) -> bool {
         || previous.no_show_rate_30d != f.no_show_30d
 }
 
-async fn store_score<C: ConnectionTrait>(
-    db: &C,
-    tutor: &tutor::Model,
-    report: &ScoreReport,
-    version: i64,
-    (risk_since, previous_risk_level): (DateTime<Utc>, Option<RiskLevel>),
-    exists: bool,
-) -> Result<(), DbErr> {
-    let f = figures(report);
-    let row = tutor_score::ActiveModel {
-        tutor_id: Set(tutor.id),
-        quality_score: Set(report.quality_score),
-        risk_level: Set(report.risk_level),
-        risk_since: Set(risk_since),
-        previous_risk_level: Set(previous_risk_level),
-        flag_codes: Set(report.flag_codes()),
-        reschedule_rate_7d: Set(f.rate_7d),
-        reschedule_rate_30d: Set(f.rate_30d),
-        reschedule_rate_90d: Set(f.rate_90d),
-        no_show_rate_30d: Set(f.no_show_30d),
-        late_start_rate_30d: Set(f.late_start_30d),
-        early_end_rate_30d: Set(f.early_end_30d),
-        sessions_30d: Set(f.sessions_30d),
-        details: Set(serde_json::to_value(report).expect("reports serialise")),
-        computed_at: Set(report.computed_at),
-        version: Set(version),
-    };
-    if exists {
-        row.update(db).await?;
-    } else {
-        row.insert(db).await?;
+/// Upserts the scores in one statement (the tutors are locked: nothing else writes them).
+async fn store_scores<C: ConnectionTrait>(db: &C, scored: &[Scored<'_>]) -> Result<(), DbErr> {
+    if scored.is_empty() {
+        return Ok(());
     }
+    let rows = scored.iter().map(|s| {
+        let (report, f) = (&s.report, figures(&s.report));
+        tutor_score::ActiveModel {
+            tutor_id: Set(s.tutor.id),
+            quality_score: Set(report.quality_score),
+            risk_level: Set(report.risk_level),
+            risk_since: Set(s.risk_since),
+            previous_risk_level: Set(s.previous_risk_level),
+            flag_codes: Set(report.flag_codes()),
+            reschedule_rate_7d: Set(f.rate_7d),
+            reschedule_rate_30d: Set(f.rate_30d),
+            reschedule_rate_90d: Set(f.rate_90d),
+            no_show_rate_30d: Set(f.no_show_30d),
+            late_start_rate_30d: Set(f.late_start_30d),
+            early_end_rate_30d: Set(f.early_end_30d),
+            sessions_30d: Set(f.sessions_30d),
+            details: Set(serde_json::to_value(report).expect("reports serialise")),
+            computed_at: Set(report.computed_at),
+            version: Set(s.version),
+        }
+    });
+    let every_column = tutor_score::Column::iter().filter(|c| !matches!(c, tutor_score::Column::TutorId));
+    TutorScore::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(tutor_score::Column::TutorId)
+                .update_columns(every_column)
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
-async fn append_history<C: ConnectionTrait>(
-    db: &C,
-    tutor_id: Uuid,
-    report: &ScoreReport,
-    version: i64,
-) -> Result<(), DbErr> {
-    let f = figures(report);
-    ScoreHistory::insert(score_history::ActiveModel {
-        tutor_id: Set(tutor_id),
-        computed_at: Set(report.computed_at),
-        quality_score: Set(report.quality_score),
-        risk_level: Set(report.risk_level),
-        reschedule_rate_7d: Set(f.rate_7d),
-        reschedule_rate_30d: Set(f.rate_30d),
-        reschedule_rate_90d: Set(f.rate_90d),
-        no_show_rate_30d: Set(f.no_show_30d),
-        version: Set(version),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
+/// Appends a `score_history` point for each score that changed, in one statement.
+async fn append_history<C: ConnectionTrait>(db: &C, scored: &[Scored<'_>]) -> Result<(), DbErr> {
+    let points: Vec<_> = scored
+        .iter()
+        .filter(|s| s.changed)
+        .map(|s| {
+            let (report, f) = (&s.report, figures(&s.report));
+            score_history::ActiveModel {
+                tutor_id: Set(s.tutor.id),
+                computed_at: Set(report.computed_at),
+                quality_score: Set(report.quality_score),
+                risk_level: Set(report.risk_level),
+                reschedule_rate_7d: Set(f.rate_7d),
+                reschedule_rate_30d: Set(f.rate_30d),
+                reschedule_rate_90d: Set(f.rate_90d),
+                no_show_rate_30d: Set(f.no_show_30d),
+                version: Set(s.version),
+                ..Default::default()
+            }
+        })
+        .collect();
+    if points.is_empty() {
+        return Ok(());
+    }
+    ScoreHistory::insert_many(points)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }

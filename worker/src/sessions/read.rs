@@ -163,9 +163,20 @@ pub async fn of_tutor_between<C: ConnectionTrait>(
     tutor_id: Uuid,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<Vec<(session::Model, Option<reschedule::Model>)>, DbErr> {
+) -> Result<Vec<SessionWithReschedule>, DbErr> {
+    of_tutors_between(db, &[tutor_id], from, until).await
+}
+
+/// The sessions of `tutor_ids` scheduled in `(from, until]`, with their reschedules, in one
+/// statement (each tutor an indexed range on `(tutor_id, scheduled_start)`).
+pub async fn of_tutors_between<C: ConnectionTrait>(
+    db: &C,
+    tutor_ids: &[Uuid],
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<SessionWithReschedule>, DbErr> {
     Session::find()
-        .filter(session::Column::TutorId.eq(tutor_id))
+        .filter(session::Column::TutorId.is_in(tutor_ids.iter().copied()))
         .filter(session::Column::ScheduledStart.gt(from))
         .filter(session::Column::ScheduledStart.lte(until))
         .find_also_related(Reschedule)

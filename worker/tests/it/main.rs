@@ -7,6 +7,7 @@ mod helpers;
 mod interventions;
 mod mail;
 mod predictions;
+mod recompute;
 mod schema;
 #[allow(dead_code)] // shared with the api's tests, which use other parts
 #[path = "../support/smtp.rs"]
