@@ -121,8 +121,8 @@ async fn still_flagged<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Option<AlertChange>, DbErr> {
     let severity = severity_of(flag);
+    let latest = evidence(flag);
     let mut row = current.clone().into_active_model();
-    row.latest_evidence = Set(evidence(flag));
     let escalates = current.severity == AlertSeverity::Warning && severity == AlertSeverity::Critical;
     let wakes =
         current.status == AlertStatus::Snoozed && current.snoozed_until.is_none_or(|until| until <= now);
@@ -131,11 +131,16 @@ async fn still_flagged<C: ConnectionTrait>(
     } else if wakes {
         Transition::Wake
     } else {
-        // Only the evidence (or a softer severity) changed: not a transition, no new version.
-        row.severity = Set(severity);
-        row.update(db).await?;
+        // Only the evidence (or a softer severity) changed: not a transition, no new version;
+        // and when nothing changed (an hourly recompute, say), no write.
+        if current.latest_evidence != latest || current.severity != severity {
+            row.latest_evidence = Set(latest);
+            row.severity = Set(severity);
+            row.update(db).await?;
+        }
         return Ok(None);
     };
+    row.latest_evidence = Set(latest);
     let status =
         lifecycle::next(current.status, transition).expect("escalating or waking an unresolved alert");
     row.status = Set(status);
