@@ -4,7 +4,7 @@
 //! It wakes at once when the bus says jobs arrived and polls every `poll_interval` anyway, so
 //! no work depends on a notification being delivered.
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{collections::BTreeMap, ops::Range, sync::Arc, time::Duration};
 
 use chrono::Duration as TimeDelta;
 use clap::Args;
@@ -35,10 +35,6 @@ use crate::{
     tutors,
 };
 
-/// The most tutors one recompute transaction takes: their rows stay locked until it commits,
-/// and a session recorded for one of them waits that long.
-const TUTORS_PER_TRANSACTION: usize = 25;
-
 /// A tutor to recompute, with the jobs that asked for it and the sessions they recorded.
 type TutorJobs = (Uuid, (Vec<job::Model>, Vec<Uuid>));
 
@@ -48,9 +44,16 @@ pub struct WorkerConfig {
     /// Jobs claimed per step.
     #[arg(long, env = "WORKER_BATCH_SIZE", default_value_t = 200)]
     pub batch_size: u64,
-    /// Tutors recomputed at once within a step (Postgres; SQLite has one writer, so one).
+    /// Recompute transactions run at once within a step (Postgres; SQLite has one writer, so
+    /// one).
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 4)]
     pub concurrency: usize,
+    /// The most tutors one recompute transaction takes, for the recomputes no recorded session
+    /// asked for (the periodic recompute of every tutor, a fit's; a session's recompute runs
+    /// alone). More tutors per transaction means fewer statements per tutor, but their rows
+    /// stay locked until it commits, and a session recorded for one of them waits that long.
+    #[arg(long, env = "WORKER_TUTORS_PER_TRANSACTION", default_value_t = 25)]
+    pub tutors_per_transaction: usize,
     /// Longest wait between polls of the job table when idle, in milliseconds.
     #[arg(long, env = "WORKER_POLL_INTERVAL_MS", default_value_t = 1000)]
     pub poll_interval_ms: u64,
@@ -260,18 +263,31 @@ impl Worker {
         let model = model.as_ref();
         // The tutor whose job has waited longest first: a step takes a while under load, and
         // the order of tutor ids would leave some sessions waiting for the whole of it.
+        // Recomputes that recorded sessions asked for come first and run one tutor per
+        // transaction: the tutor's next session waits on its lock, and in a transaction of
+        // several tutors it would wait for all of them (at 100 tutors, 25 per transaction cut
+        // ingest at concurrency 32 by a third). The others (the periodic recompute of every
+        // tutor, a fit's) go up to `tutors_per_transaction` together.
         let mut by_tutor: Vec<TutorJobs> = by_tutor.into_iter().collect();
-        by_tutor.sort_by_key(|(_, (tutor_jobs, _))| tutor_jobs.iter().map(|j| j.id).min());
-        let per_transaction = by_tutor
-            .len()
+        by_tutor.sort_by_key(|(_, (tutor_jobs, sessions))| {
+            (sessions.is_empty(), tutor_jobs.iter().map(|j| j.id).min())
+        });
+        let asked = by_tutor
+            .iter()
+            .take_while(|(_, (_, sessions))| !sessions.is_empty())
+            .count();
+        let per_transaction = (by_tutor.len() - asked)
             .div_ceil(concurrency)
-            .clamp(1, TUTORS_PER_TRANSACTION);
-        let batches = by_tutor.len().div_ceil(per_transaction);
+            .clamp(1, self.config.tutors_per_transaction.max(1));
+        let together = (asked..by_tutor.len()).step_by(per_transaction);
+        let batches: Vec<Range<usize>> = (0..asked)
+            .map(|i| i..i + 1)
+            .chain(together.map(|start| start..(start + per_transaction).min(by_tutor.len())))
+            .collect();
         let by_tutor = &by_tutor;
-        // (By index: a closure taking the slice itself is not `Send` for every lifetime.)
-        let mut recomputes = futures::stream::iter(0..batches)
-            .map(|i| async move {
-                let batch = &by_tutor[i * per_transaction..((i + 1) * per_transaction).min(by_tutor.len())];
+        let mut recomputes = futures::stream::iter(batches)
+            .map(|range| async move {
+                let batch = &by_tutor[range];
                 (batch, self.recompute_batch(batch, model).await)
             })
             .buffer_unordered(concurrency);

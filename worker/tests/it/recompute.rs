@@ -10,6 +10,7 @@ use uuid::Uuid;
 use worker::{
     alerts::AlertsConfig,
     clock::Clock,
+    jobs,
     predictions::PredictionConfig,
     runner::WorkerConfig,
     scores::{self, Effects, Request},
@@ -229,7 +230,7 @@ async fn break_scores_of_broken(world: &TestWorld) {
 
 #[tokio::test]
 async fn one_tutor_failing_to_recompute_holds_back_none_of_the_others() {
-    // One transaction for the step's tutors (and a quick retry, to see it come back).
+    // One transaction for the step's tutors.
     let config = WorkerConfig {
         concurrency: 1,
         ..crate::helpers::test_worker_config()
@@ -240,11 +241,11 @@ async fn one_tutor_failing_to_recompute_holds_back_none_of_the_others() {
         s.tutor("broken", "Broken").await,
         s.tutor("cy", "Cy").await,
     ];
-    for tutor in &tutors {
-        s.record(hour_session(tutor, "student", SessionStatus::Completed, 1))
-            .await;
-    }
     break_scores_of_broken(&s).await;
+    // As the periodic recompute asks: no recorded session, so the three go together.
+    jobs::enqueue_recompute(s.db(), tutors.iter().map(|t| t.id), s.clock.now())
+        .await
+        .unwrap();
 
     let outcome = s.worker.step().await.unwrap();
     assert_eq!((outcome.tutors_recomputed, outcome.failed), (2, 1));
