@@ -195,6 +195,7 @@ pub async fn recompute_tutors(
         let previous = previous.remove(&tutor.id);
         scored.push(Scored::new(
             tutor,
+            request.sessions,
             rows,
             bookings,
             previous,
@@ -207,20 +208,12 @@ pub async fn recompute_tutors(
     append_history(&txn, &scored).await?;
 
     let mut recomputed = Vec::with_capacity(scored.len());
-    for (request, score) in requests
-        .iter()
-        .filter(|r| tutors.contains_key(&r.tutor_id))
-        .zip(scored)
-    {
+    for score in scored {
         let alerts = apply_effects(
             &txn,
             &score,
             unresolved.remove(&score.tutor.id).unwrap_or_default(),
-            request
-                .sessions
-                .iter()
-                .filter_map(|id| recorded.get(id))
-                .collect(),
+            score.sessions.iter().filter_map(|id| recorded.get(id)).collect(),
             effects,
             now,
         )
@@ -248,6 +241,8 @@ pub async fn recompute_tutors(
 /// One tutor's new score, before it is stored.
 struct Scored<'a> {
     tutor: &'a tutor::Model,
+    /// Sessions whose recording asked for the recompute.
+    sessions: &'a [Uuid],
     report: ScoreReport,
     /// The stored score before this one.
     previous: Option<tutor_score::Model>,
@@ -264,8 +259,10 @@ struct Scored<'a> {
 }
 
 impl<'a> Scored<'a> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         tutor: &'a tutor::Model,
+        sessions: &'a [Uuid],
         rows: Vec<SessionWithReschedule>,
         bookings: Vec<session::Model>,
         previous: Option<tutor_score::Model>,
@@ -289,6 +286,7 @@ impl<'a> Scored<'a> {
         let changed = previous.as_ref().is_none_or(|p| differs(p, &report));
         Scored {
             tutor,
+            sessions,
             report,
             previous,
             version,
