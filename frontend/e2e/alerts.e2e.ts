@@ -4,7 +4,7 @@
 // and the sign-in throttle. Two browsers with their own profiles: two people, two cookies.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshots, type Browser } from './browser';
+import { type Browser, collectPageErrors, launchBrowser, screenshots } from './browser';
 import { TutorscoreServer } from './server';
 
 const BEN = 'ben.coach@demo.tutorscore.example';
@@ -31,10 +31,7 @@ let target: ApiAlert;
 const pageErrors: string[] = [];
 
 function watch(page: Page) {
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
-  });
+  collectPageErrors(page, pageErrors);
 }
 
 beforeAll(async () => {

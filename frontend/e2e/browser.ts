@@ -52,3 +52,12 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize({ width: WIDE, height: 900 });
 }
+
+/** Collects the page's uncaught script errors and Content-Security-Policy refusals into
+ * `errors`, which a test then expects to stay empty. */
+export function collectPageErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) errors.push(message.text());
+  });
+}

@@ -3,7 +3,7 @@
 // server and one page; each says which tutor it changes.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshots, type Browser } from './browser';
+import { type Browser, collectPageErrors, launchBrowser, screenshots } from './browser';
 import { TutorscoreServer } from './server';
 
 interface ApiTutor {
@@ -29,10 +29,7 @@ beforeAll(async () => {
   server = await TutorscoreServer.start();
   browser = await launchBrowser();
   page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
-  });
+  collectPageErrors(page, pageErrors);
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshots, type Browser } from './browser';
+import { type Browser, collectPageErrors, launchBrowser, screenshots } from './browser';
 import { TutorscoreServer } from './server';
 
 const BEN = 'ben.coach@demo.tutorscore.example';
@@ -45,10 +45,7 @@ beforeAll(async () => {
   server = await TutorscoreServer.start({ demoUsers: true });
   browser = await launchBrowser();
   page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
-  });
+  collectPageErrors(page, pageErrors);
 });
 
 afterAll(async () => {

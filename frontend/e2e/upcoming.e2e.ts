@@ -3,7 +3,7 @@
 // the page is open appearing by itself, and the model's holdout figures and calibration chart.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshots, type Browser } from './browser';
+import { type Browser, collectPageErrors, launchBrowser, screenshots } from './browser';
 import { TutorscoreServer } from './server';
 
 interface ApiUpcoming {
@@ -25,10 +25,7 @@ beforeAll(async () => {
   server = await TutorscoreServer.start();
   browser = await launchBrowser();
   page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
-  });
+  collectPageErrors(page, pageErrors);
 });
 
 afterAll(async () => {

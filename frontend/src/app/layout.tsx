@@ -88,6 +88,11 @@ function Shell({ me, children }: { me?: Me; children: ReactNode }) {
                   Users
                 </NavLink>
               )}
+              {me.canAdminister && (
+                <NavLink to="/audit" className={navClass}>
+                  Audit
+                </NavLink>
+              )}
             </nav>
           )}
           {me && (

@@ -16,6 +16,7 @@ export const router = createBrowserRouter([
       { path: 'alerts', lazy: async () => ({ Component: (await import('./routes/alerts')).default }) },
       { path: 'upcoming', lazy: async () => ({ Component: (await import('./routes/upcoming')).default }) },
       { path: 'users', lazy: async () => ({ Component: (await import('./routes/users')).default }) },
+      { path: 'audit', lazy: async () => ({ Component: (await import('./routes/audit')).default }) },
       { path: 'interventions', lazy: async () => ({ Component: (await import('./routes/interventions')).default }) },
       { path: 'effectiveness', lazy: async () => ({ Component: (await import('./routes/effectiveness')).default }) },
       { path: 'model', lazy: async () => ({ Component: (await import('./routes/model')).default }) },
