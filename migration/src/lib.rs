@@ -20,6 +20,7 @@ mod m20261201_000002_more_job_kinds;
 mod m20261201_000003_booked_sessions_predictions;
 mod m20261201_000004_interventions;
 mod m20261201_000005_jobs_tutor_id;
+mod m20261202_000001_jobs_claimable;
 
 pub use connect::{ConnectError, DEFAULT_DATABASE_URL, connect};
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_booked_sessions_predictions::Migration),
             Box::new(m20261201_000004_interventions::Migration),
             Box::new(m20261201_000005_jobs_tutor_id::Migration),
+            Box::new(m20261202_000001_jobs_claimable::Migration),
         ]
     }
 }

@@ -3,7 +3,8 @@
 use chrono::Duration;
 use entity::{prelude::*, *};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, Statement,
 };
 use uuid::Uuid;
 use worker::{
@@ -97,6 +98,74 @@ async fn jobs_for_the_same_tutor_coalesce_into_one_recompute() {
     assert_eq!(stored_report(db, a).await.0.version, 1);
     assert_eq!(stored_report(db, b).await.0.version, 1);
     assert_eq!(jobs_with(db, JobStatus::Done).await, 6);
+}
+
+/// Finished jobs stay for days and soon outnumber the pending ones by thousands to one: a
+/// claim must find the few it takes without reading the others, on Postgres through the
+/// partial index of pending jobs even before the table's statistics have caught up.
+#[tokio::test]
+async fn a_claim_finds_the_pending_jobs_without_reading_the_finished_ones() {
+    let s = spawn_worker(None).await;
+    let db = s.db();
+    // A burst: 3,000 jobs queued, the statistics taken then, and all of them done since.
+    let burst = (0..3_000).map(|_| jobs::new_job(JobKind::RecomputeAll, serde_json::json!({}), now(), now()));
+    for chunk in burst.collect::<Vec<_>>().chunks(500) {
+        Job::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await
+            .unwrap();
+    }
+    db.execute_unprepared("ANALYZE jobs").await.unwrap();
+    Job::update_many()
+        .col_expr(
+            entity::job::Column::Status,
+            sea_orm::sea_query::Expr::value(JobStatus::Done),
+        )
+        .exec(db)
+        .await
+        .unwrap();
+    let tutor = s.tutor("pending", "pending").await.id;
+    jobs::enqueue_recompute(db, [tutor], now()).await.unwrap();
+
+    let query = db
+        .get_database_backend()
+        .build(&jobs::claimable(jobs::Queue::Scores, 100, now()));
+    let explain = match db.get_database_backend() {
+        DbBackend::Postgres => "EXPLAIN ",
+        _ => "EXPLAIN QUERY PLAN ",
+    };
+    let explained = Statement {
+        sql: format!("{explain}{}", query.sql),
+        ..query
+    };
+    let plan: Vec<String> = db
+        .query_all_raw(explained)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| match db.get_database_backend() {
+            DbBackend::Postgres => row.try_get::<String>("", "QUERY PLAN").unwrap(),
+            _ => row.try_get::<String>("", "detail").unwrap(),
+        })
+        .collect();
+    match db.get_database_backend() {
+        DbBackend::Postgres => assert!(
+            plan.iter().any(|line| line.contains("idx_jobs_claimable"))
+                && !plan.iter().any(|line| line.contains("Seq Scan on jobs")),
+            "the claim does not read through the index of pending jobs: {plan:#?}"
+        ),
+        _ => assert!(
+            plan.iter().any(|line| line.contains("idx_jobs_claimable")),
+            "the claim does not read through the index of pending jobs: {plan:#?}"
+        ),
+    }
+    let claimed = jobs::claim_from(db, jobs::Queue::Scores, "w", 100, Duration::seconds(60), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        claimed.iter().map(|j| j.tutor_id).collect::<Vec<_>>(),
+        vec![Some(tutor)]
+    );
 }
 
 #[tokio::test]
