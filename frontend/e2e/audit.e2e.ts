@@ -188,8 +188,10 @@ describe('an admin reading the audit trail', () => {
     expect(await table().locator('tr[data-audit-id]').first().getAttribute('data-audit-id')).toBe(first.edges[0]?.node.id);
   });
 
-  it('narrows to one tutor from a shared link', async () => {
-    await page.goto(`${server.url}/audit?tutor=${tutorId}`);
+  it("narrows to one tutor from the tutor's page", async () => {
+    await page.goto(`${server.url}/tutors/${tutorId}`);
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await page.waitForURL(`**/audit?tutor=${tutorId}`);
     await row(acknowledged.id).waitFor();
     const { tutor } = await server.graphql<{ tutor: { name: string } }>('query($id: ID!) { tutor(id: $id) { name } }', { id: tutorId });
     await page.getByTestId('audit-tutor').getByRole('link', { name: tutor.name }).waitFor();
@@ -204,6 +206,9 @@ describe('an admin reading the audit trail', () => {
     await signInAs(BEN);
     await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 10_000 }).toBe('Ben Coach');
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).count()).toBe(0);
+    await page.goto(`${server.url}/tutors/${tutorId}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
     await page.goto(`${server.url}/audit`);
     await page.getByText('Only admins read the audit trail').waitFor();
     expect(await page.getByRole('table').count()).toBe(0);

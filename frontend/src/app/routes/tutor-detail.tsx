@@ -20,6 +20,7 @@ export default function TutorDetailRoute() {
       id={id}
       liveScore={liveScore}
       resync={live.resync}
+      canAdminister={viewer.canAdminister}
       panels={
         <>
           <TutorAlertsPanel tutorId={id} viewer={viewer} liveAlerts={live.alerts} alertChanges={live.alertChanges} resync={live.resync} />

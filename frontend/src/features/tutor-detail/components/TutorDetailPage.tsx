@@ -26,9 +26,11 @@ interface TutorDetailPageProps {
   resync: number;
   /** Other areas' panels about this tutor (alerts, booked sessions), shown after the header. */
   panels?: ReactNode;
+  /** Admins get a link to the audit trail narrowed to this tutor. */
+  canAdminister?: boolean;
 }
 
-export function TutorDetailPage({ id, liveScore, resync, panels }: TutorDetailPageProps) {
+export function TutorDetailPage({ id, liveScore, resync, panels, canAdminister = false }: TutorDetailPageProps) {
   const [{ data, error }, refetch] = useTutorDetail(id);
   useRefetchOn(resync, refetch);
   useRefetchOn(liveScore?.version, refetch);
@@ -70,6 +72,14 @@ export function TutorDetailPage({ id, liveScore, resync, panels }: TutorDetailPa
         </div>
         <p className="text-sm break-all text-slate-700">
           {tutor.externalId} · {tutor.email}
+          {canAdminister && (
+            <>
+              {' · '}
+              <Link to={`/audit?tutor=${encodeURIComponent(id)}`} className="link">
+                Audit trail
+              </Link>
+            </>
+          )}
         </p>
         {score ? (
           <>
