@@ -59,5 +59,5 @@ export function prettyJson(value: unknown): string | null {
 
 /** Whether an entry has a before or an after to show. */
 export function hasStates(entry: { before?: unknown; after?: unknown }): boolean {
-  return prettyJson(entry.before) !== null || prettyJson(entry.after) !== null;
+  return entry.before != null || entry.after != null;
 }

@@ -3,6 +3,7 @@
 // left out. The days are local days, as the date inputs give them; the trail is paged by cursor
 // ("Load more" appends the next page after what is shown).
 import type { AuditEventsQueryVariables, AuditFilterInput } from '@/gql/graphql';
+import { dayStart, isDay } from '@/lib/day';
 
 export interface AuditFilterState {
   /** An action prefix (`alert.`) or a whole action (`user.signed_in`); null: every action. */
@@ -22,31 +23,6 @@ export const emptyAuditFilter: AuditFilterState = { action: null, from: null, to
 const ACTION = /^[a-z_]{1,40}\.([a-z_]{1,60})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `YYYY-MM-DD` as that local day's year, month index and day; null unless it is a real day. */
-function localDay(date: string): [number, number, number] | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!match) return null;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const day = new Date(y, m - 1, d);
-  if (day.getFullYear() !== y || day.getMonth() !== m - 1 || day.getDate() !== d) return null;
-  return [y, m - 1, d];
-}
-
-/** A `<input type="date">` value (local day) as the start of that day, in UTC ISO form. */
-export function startOfDay(date: string): string | null {
-  const day = localDay(date);
-  return day ? new Date(day[0], day[1], day[2]).toISOString() : null;
-}
-
-/**
- * A local day as the start of the next one, in UTC ISO form: the trail's `to` is exclusive
- * ("before"), so the whole of the last day is shown.
- */
-export function startOfNextDay(date: string): string | null {
-  const day = localDay(date);
-  return day ? new Date(day[0], day[1], day[2] + 1).toISOString() : null;
-}
-
 export function parseAuditFilter(params: URLSearchParams): AuditFilterState {
   const action = params.get('action');
   const from = params.get('from');
@@ -54,8 +30,8 @@ export function parseAuditFilter(params: URLSearchParams): AuditFilterState {
   const tutor = params.get('tutor');
   return {
     action: action && ACTION.test(action) ? action : null,
-    from: from && localDay(from) ? from : null,
-    to: to && localDay(to) ? to : null,
+    from: from && isDay(from) ? from : null,
+    to: to && isDay(to) ? to : null,
     tutor: tutor && UUID.test(tutor) ? tutor.toLowerCase() : null,
   };
 }
@@ -73,8 +49,9 @@ export function serializeAuditFilter(state: AuditFilterState): URLSearchParams {
 export function toAuditFilter(state: AuditFilterState): AuditFilterInput {
   const filter: AuditFilterInput = {};
   if (state.action) filter.action = state.action;
-  const from = state.from ? startOfDay(state.from) : null;
-  const to = state.to ? startOfNextDay(state.to) : null;
+  // The trail's `to` is exclusive ("before"): the start of the day after the last one shown.
+  const from = state.from ? dayStart(state.from) : null;
+  const to = state.to ? dayStart(state.to, 1) : null;
   if (from) filter.from = from;
   if (to) filter.to = to;
   if (state.tutor) filter.tutorId = state.tutor;

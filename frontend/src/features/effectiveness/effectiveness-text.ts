@@ -1,6 +1,7 @@
 // The effectiveness page's numbers in words, and its period in the URL
 // (`?from=2026-06-01&to=2026-11-30`, both days included; absent: the server's default, the 180
 // days before now).
+import { dayStart } from '@/lib/day';
 
 /** A share (0-1) as a whole percentage; a dash when unknown. */
 export function formatShare(share: number | null | undefined): string {
@@ -51,11 +52,7 @@ export function serializePeriod(period: Period): URLSearchParams {
 
 /** The query's `[from, to)`: from the start of the first day to the start of the day after the last (local time). */
 export function toRange(period: Period): { from: string | null; to: string | null } {
-  const start = (value: string, addDays: number) => {
-    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-    return new Date(y, m - 1, d + addDays).toISOString();
-  };
-  return { from: period.from ? start(period.from, 0) : null, to: period.to ? start(period.to, 1) : null };
+  return { from: period.from ? dayStart(period.from) : null, to: period.to ? dayStart(period.to, 1) : null };
 }
 
 /** An ISO time as a local YYYY-MM-DD day (for the date inputs). */

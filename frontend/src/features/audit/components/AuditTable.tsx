@@ -5,7 +5,9 @@ import type { AuditEdge, AuditEntry } from '../api/audit-events';
 import { changedFields, hasStates, prettyJson } from '../audit-diff';
 import { actionLabel, actorKindLabel, subjectHref, subjectTypeLabel, tutorHref } from '../audit-text';
 
-const COLUMNS = 6;
+const HEADINGS = ['When', 'Who', 'Action', 'Subject', 'Note'] as const;
+/** The headings and the changes button's column. */
+const COLUMNS = HEADINGS.length + 1;
 
 /** The entries, newest first; a row with a before or after opens onto what it changed. */
 export function AuditTable({ edges, busy }: { edges: readonly AuditEdge[]; busy: boolean }) {
@@ -20,21 +22,11 @@ export function AuditTable({ edges, busy }: { edges: readonly AuditEdge[]; busy:
         <caption className="sr-only">Audit trail, newest first</caption>
         <thead className="bg-slate-100 text-xs text-slate-700">
           <tr>
-            <th scope="col" className="px-3 py-2 font-semibold">
-              When
-            </th>
-            <th scope="col" className="px-3 py-2 font-semibold">
-              Who
-            </th>
-            <th scope="col" className="px-3 py-2 font-semibold">
-              Action
-            </th>
-            <th scope="col" className="px-3 py-2 font-semibold">
-              Subject
-            </th>
-            <th scope="col" className="px-3 py-2 font-semibold">
-              Note
-            </th>
+            {HEADINGS.map((heading) => (
+              <th key={heading} scope="col" className="px-3 py-2 font-semibold">
+                {heading}
+              </th>
+            ))}
             <th scope="col" className="px-3 py-2 font-semibold">
               <span className="sr-only">Changes</span>
             </th>
