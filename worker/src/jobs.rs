@@ -253,8 +253,8 @@ pub async fn claim_from(
 const PENDING: &str = "status IN ('queued', 'running')";
 
 /// The ids of up to `limit` jobs of `queue` a worker may claim at `now`, oldest due first:
-/// queued and due, or running with an expired lease. Locked rows are skipped. On Postgres the
-/// partial index `idx_jobs_claimable` serves it, whatever the count of finished jobs.
+/// queued and due, or running with an expired lease. Locked rows are skipped. The partial
+/// index `idx_jobs_claimable` serves it on both backends, whatever the count of finished jobs.
 pub fn claimable(queue: Queue, limit: u64, now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
     let due = Condition::any()
         .add(
