@@ -126,6 +126,13 @@ pub async fn enqueue_recompute_at<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The job row of one recompute request, due now.
+pub fn recompute_row(request: RecomputeTutor, now: DateTime<Utc>) -> job::ActiveModel {
+    let tutor_id = request.tutor_id;
+    let payload = serde_json::to_value(request).expect("plain struct serialises");
+    recompute_job(tutor_id, payload, now, now)
+}
+
 /// Enqueues recompute jobs (inside the caller's transaction), in batches.
 pub async fn enqueue_recomputes<C: ConnectionTrait>(
     db: &C,
@@ -134,11 +141,7 @@ pub async fn enqueue_recomputes<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let models: Vec<_> = requests
         .into_iter()
-        .map(|request| {
-            let tutor_id = request.tutor_id;
-            let payload = serde_json::to_value(request).expect("plain struct serialises");
-            recompute_job(tutor_id, payload, now, now)
-        })
+        .map(|request| recompute_row(request, now))
         .collect();
     for chunk in models.chunks(500) {
         Job::insert_many(chunk.to_vec())

@@ -6,9 +6,11 @@
 //!   writer: the api, the demo generator and the tests;
 //! - [`store`]: one transaction per session (or a savepoint per batch item): the session, its
 //!   reschedule, first-session derivation and the recompute job; events after the commit;
+//!   `insert` writes a new one (on Postgres in one statement);
 //! - [`read`]: listing sessions, a tutor's recent reschedules, and the facts scoring reads.
 
 pub mod input;
+mod insert;
 pub mod read;
 pub mod store;
 pub mod valid;

@@ -7,12 +7,15 @@ use chrono::{DateTime, Utc};
 use entity::{SessionStatus, prelude::*, reschedule, session};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ExprTrait,
-    IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait, TryInsertResult,
+    IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
     sea_query::{Expr, Order, Query, QueryStatementBuilder, SimpleExpr},
 };
 use uuid::Uuid;
 
-use super::valid::{ValidReschedule, ValidSession};
+use super::{
+    insert::{self, NewSession},
+    valid::{ValidReschedule, ValidSession},
+};
 use crate::{
     db,
     error::{DomainError, DomainResult},
@@ -158,8 +161,8 @@ async fn after_commit(bus: &SharedBus, recorded: &[Recorded]) {
 }
 
 /// The core of `recordSession`, inside the caller's transaction. A new session, the common
-/// case, takes four statements: the tutor's lock, the insert (which finds an existing session
-/// by its conflict), the first-session derivation and the job; a reschedule adds one.
+/// case, takes the tutor's lock and then one statement on Postgres ([`insert::store_new`]);
+/// a session whose external id is stored is a replay or a correction.
 async fn record_in<C: ConnectionTrait + TransactionTrait>(
     txn: &C,
     valid: &ValidSession,
@@ -167,21 +170,38 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> DomainResult<Recorded> {
     let tutor = tutors::store::lock(txn, &valid.tutor, path).await?;
-    // Times are at the database's precision already, so the row as built is the row stored.
+    // Times are at the database's precision already, so the rows as built are the rows stored.
     let row = new_row(Uuid::now_v7(), tutor.id, valid, now);
-    let inserted = Session::insert(row.clone().into_active_model())
-        .on_conflict_do_nothing_on([session::Column::ExternalId])
-        .exec_without_returning(txn)
-        .await?;
-    let (session, outcome, previous_tutor) = match inserted {
-        TryInsertResult::Inserted(1) => (row, RecordOutcome::Stored, None),
-        _ => match correct(txn, tutor.id, valid, now).await? {
-            Corrected::Unchanged(recorded) => return Ok(recorded),
-            Corrected::Updated {
-                session,
-                previous_tutor,
-            } => (session, RecordOutcome::Updated, Some(previous_tutor)),
-        },
+    let reschedule = valid
+        .reschedule
+        .as_ref()
+        .map(|r| reschedule_row(Uuid::now_v7(), &row, r, now));
+    // The session's tutor is recomputed with this session (it gets its report).
+    let recompute = RecomputeTutor {
+        tutor_id: tutor.id,
+        session_id: Some(row.id),
+    };
+    let new = NewSession {
+        row: &row,
+        reschedule: reschedule.as_ref(),
+        recompute,
+    };
+    if let Some(is_first) = insert::store_new(txn, &new, now).await? {
+        return Ok(Recorded {
+            session: session::Model {
+                is_first_session: is_first,
+                ..row
+            },
+            reschedule,
+            outcome: RecordOutcome::Stored,
+        });
+    }
+    let (session, previous_tutor) = match correct(txn, tutor.id, valid, now).await? {
+        Corrected::Unchanged(recorded) => return Ok(recorded),
+        Corrected::Updated {
+            session,
+            previous_tutor,
+        } => (session, previous_tutor),
     };
     let reschedule = match &valid.reschedule {
         Some(r) => Some(
@@ -195,15 +215,14 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
     let is_first = mark_first_sessions(txn, tutor.id, &session.student_ref, session.id)
         .await?
         .unwrap_or(session.is_first_session);
-    // The session's tutor is recomputed with this session (it gets its report); a tutor the
-    // session was moved away from is recomputed too.
+    // A tutor the session was moved away from is recomputed too.
     let mut recomputes = vec![RecomputeTutor {
         tutor_id: tutor.id,
         session_id: Some(session.id),
     }];
-    if let Some(previous) = previous_tutor.filter(|p| *p != tutor.id) {
+    if previous_tutor != tutor.id {
         recomputes.push(RecomputeTutor {
-            tutor_id: previous,
+            tutor_id: previous_tutor,
             session_id: None,
         });
     }
@@ -214,7 +233,7 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
             ..session
         },
         reschedule,
-        outcome,
+        outcome: RecordOutcome::Updated,
     })
 }
 
@@ -368,7 +387,7 @@ fn same_payload(
 /// [`first_session`](super::valid::first_session)'s rule, in
 /// one statement that writes only the rows whose flag changes (usually just a new first
 /// session). Returns the flag of `session_id` when it changed.
-async fn mark_first_sessions<C: ConnectionTrait>(
+pub(super) async fn mark_first_sessions<C: ConnectionTrait>(
     db: &C,
     tutor_id: Uuid,
     student_ref: &str,
