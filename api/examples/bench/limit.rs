@@ -1,9 +1,10 @@
 //! Limit: what Postgres alone does with the writes of one `recordSession`, measured with
-//! `pgbench` against the system's own database in the same run as the ingest scenario: the
-//! tutor row locked, the session looked up by external id and locked, the session inserted (a
-//! reschedule with it a quarter of the time), the tutor-student pair read and its first
-//! session re-marked, the recompute job inserted, all in one transaction. Ingest is printed
-//! as a share of it (Report::finish), the ceiling no api can pass on this machine.
+//! `pgbench` against the system's own database in the same run as the ingest scenario, in the
+//! statements ingest sends for a new session (`worker/src/sessions/insert.rs`): the tutor row
+//! locked, then one statement that inserts the session (a reschedule with it a quarter of the
+//! time), sets its first-session flag, clears the flag of a later first session of the pair
+//! and inserts the recompute job, all in one transaction. Ingest is printed as a share of it
+//! (Report::finish), the ceiling no api can pass on this machine.
 
 use std::{path::Path, process::Command, time::Duration};
 
@@ -18,22 +19,32 @@ const SCRIPT: &str = r#"\set tn random(1, :tutors)
 \set r random(1, 100)
 BEGIN;
 SELECT id AS tid FROM tutors WHERE external_id = 'demo-tutor-' || lpad(:tn::text, 5, '0') FOR UPDATE \gset
-SELECT gen_random_uuid() AS sid, 'limit-' || gen_random_uuid() AS ext \gset
-SELECT id FROM sessions WHERE external_id = :ext FOR UPDATE;
-INSERT INTO sessions (id, external_id, tutor_id, student_ref, scheduled_start, scheduled_minutes, actual_start, actual_end, status, is_first_session, rating, booked_at, created_at, updated_at)
-  VALUES (:sid, :ext, :tid, 'limit-student-' || :st, now() - interval '3 hours', 60,
-    CASE WHEN :r <= 25 THEN NULL ELSE now() - interval '3 hours' END,
-    CASE WHEN :r <= 25 THEN NULL ELSE now() - interval '2 hours' END,
-    CASE WHEN :r <= 25 THEN 'rescheduled' ELSE 'completed' END, false,
-    CASE WHEN :r <= 25 THEN NULL ELSE 5 END, NULL, now(), now());
-\if :r <= 25
-INSERT INTO reschedules (id, session_id, tutor_id, initiator, reason_code, reason, original_start, new_start, requested_at, notice_hours, created_at)
-  VALUES (gen_random_uuid(), :sid, :tid, 'tutor', 'schedule_conflict', 'Double-booked', now() - interval '3 hours', now() + interval '1 day', now() - interval '1 day', 21.0, now());
-\endif
-SELECT scheduled_start, id FROM sessions WHERE tutor_id = :tid AND student_ref = 'limit-student-' || :st;
-UPDATE sessions SET is_first_session = (id = :sid) WHERE tutor_id = :tid AND student_ref = 'limit-student-' || :st AND is_first_session <> (id = :sid);
-INSERT INTO jobs (kind, payload, status, attempts, run_after, created_at, updated_at)
-  VALUES ('recompute_tutor', jsonb_build_object('tutor_id', :tid::text, 'session_id', :sid::text), 'done', 0, now(), now(), now());
+SELECT gen_random_uuid() AS sid, 'limit-' || gen_random_uuid() AS ext, now() - interval '3 hours' AS start \gset
+WITH stored AS (
+  INSERT INTO sessions (id, external_id, tutor_id, student_ref, scheduled_start, scheduled_minutes, actual_start, actual_end, status, is_first_session, rating, booked_at, created_at, updated_at)
+  SELECT :sid::uuid, :ext, :tid::uuid, 'limit-student-' || :st, :start::timestamptz, 60,
+    CASE WHEN :r <= 25 THEN NULL ELSE :start::timestamptz END,
+    CASE WHEN :r <= 25 THEN NULL ELSE :start::timestamptz + interval '1 hour' END,
+    CASE WHEN :r <= 25 THEN 'rescheduled' ELSE 'completed' END,
+    NOT EXISTS (SELECT 1 FROM sessions WHERE tutor_id = :tid AND student_ref = 'limit-student-' || :st
+      AND (scheduled_start, id) < (:start::timestamptz, :sid::uuid)),
+    CASE WHEN :r <= 25 THEN NULL ELSE 5 END, NULL, now(), now()
+  ON CONFLICT (external_id) DO NOTHING
+  RETURNING is_first_session
+), no_longer_first AS (
+  UPDATE sessions SET is_first_session = false
+  WHERE tutor_id = :tid AND student_ref = 'limit-student-' || :st AND is_first_session
+    AND (scheduled_start, id) > (:start::timestamptz, :sid::uuid) AND EXISTS (SELECT 1 FROM stored)
+), reschedule AS (
+  INSERT INTO reschedules (id, session_id, tutor_id, initiator, reason_code, reason, original_start, new_start, requested_at, notice_hours, created_at)
+  SELECT gen_random_uuid(), :sid::uuid, :tid::uuid, 'tutor', 'schedule_conflict', 'Double-booked', :start::timestamptz, now() + interval '1 day', now() - interval '1 day', 21.0, now()
+  FROM stored WHERE :r <= 25
+), job AS (
+  INSERT INTO jobs (kind, payload, status, attempts, run_after, tutor_id, created_at, updated_at)
+  SELECT 'recompute_tutor', jsonb_build_object('tutor_id', :tid::text, 'session_id', :sid::text), 'done', 0, now(), :tid::uuid, now(), now()
+  FROM stored
+)
+SELECT is_first_session FROM stored;
 COMMIT;
 "#;
 
