@@ -3,8 +3,8 @@
 
 use migration::MigratorTrait;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, RuntimeErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx,
 };
 
 pub use migration::{ConnectError, DEFAULT_DATABASE_URL};
@@ -49,4 +49,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// Whether a database error is a unique-constraint violation (a concurrent duplicate insert).
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// Whether Postgres rolled the transaction back to break a deadlock (SQLSTATE 40P01): run
+/// again, it usually succeeds.
+pub fn is_deadlock(err: &DbErr) -> bool {
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(&**e, sqlx::Error::Database(d) if d.code().as_deref() == Some("40P01"))
+        }
+        _ => false,
+    }
 }

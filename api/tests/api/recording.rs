@@ -72,6 +72,83 @@ async fn a_correction_that_moves_a_session_to_another_tutor_recomputes_both() {
     assert_eq!(tutors.len(), 2, "both the old and the new tutor are recomputed");
 }
 
+/// A correction that moves the first session of a pair to another tutor, or to another
+/// student, leaves the pair it left with its next session first, and the pair it joined with
+/// only its earliest.
+#[tokio::test]
+async fn a_first_session_moved_to_another_pair_hands_the_flag_on_in_both_pairs() {
+    let app = no_worker().await;
+    app.tutor("t-a", "A").await;
+    app.tutor("t-b", "B").await;
+    app.record(completed("a-first", "t-a", 10)).await;
+    app.record(completed("a-next", "t-a", 6)).await;
+    app.record(completed("a-last", "t-a", 2)).await;
+    app.record(completed("b-only", "t-b", 4)).await;
+    let firsts = || async {
+        let mut rows: Vec<String> = Session::find()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.is_first_session)
+            .map(|s| s.external_id)
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(firsts().await, ["a-first", "b-only"]);
+
+    // To another tutor: a-first is now the earliest of t-b's pair.
+    let moved = app.record(completed("a-first", "t-b", 10)).await;
+    assert_eq!(moved["data"]["recordSession"]["outcome"], "UPDATED", "{moved}");
+    assert_eq!(moved["data"]["recordSession"]["session"]["isFirstSession"], true);
+    assert_eq!(firsts().await, ["a-first", "a-next"]);
+
+    // To another student of the same tutor: a-next leaves the pair to a-last.
+    let mut other_student = completed("a-next", "t-a", 6);
+    other_student["studentRef"] = json!("student-2");
+    let moved = app.record(other_student).await;
+    assert_eq!(moved["data"]["recordSession"]["outcome"], "UPDATED", "{moved}");
+    assert_eq!(firsts().await, ["a-first", "a-last", "a-next"]);
+}
+
+/// Two corrections at once moving sessions across two tutors in opposite directions take the
+/// tutors' locks in opposite orders; when Postgres breaks the deadlock, the one it rolled back
+/// runs again, so both land.
+#[tokio::test]
+async fn crossing_corrections_between_two_tutors_both_land() {
+    let app = no_worker().await;
+    app.tutor("t-a", "A").await;
+    app.tutor("t-b", "B").await;
+    for round in 0..5 {
+        let (to_b, to_a) = (format!("ab-{round}"), format!("ba-{round}"));
+        app.record(completed(&to_b, "t-a", 3)).await;
+        app.record(completed(&to_a, "t-b", 3)).await;
+        let (moved_to_b, moved_to_a) = futures::join!(
+            app.record(completed(&to_b, "t-b", 3)),
+            app.record(completed(&to_a, "t-a", 3))
+        );
+        for body in [&moved_to_b, &moved_to_a] {
+            assert_eq!(body["data"]["recordSession"]["outcome"], "UPDATED", "{body}");
+        }
+    }
+    let tutors: std::collections::HashMap<String, uuid::Uuid> = Tutor::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.external_id, t.id))
+        .collect();
+    for session in Session::find().all(&app.state.db).await.unwrap() {
+        let expected = if session.external_id.starts_with("ab-") {
+            "t-b"
+        } else {
+            "t-a"
+        };
+        assert_eq!(session.tutor_id, tutors[expected], "{}", session.external_id);
+    }
+}
+
 #[tokio::test]
 async fn a_rescheduled_session_keeps_its_reschedule_with_the_notice_in_hours() {
     let app = no_worker().await;

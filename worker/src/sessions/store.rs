@@ -21,7 +21,7 @@ use crate::{
     error::{DomainError, DomainResult},
     events::{Event, SessionRecorded, SharedBus},
     jobs::{self, RecomputeTutor},
-    tutors,
+    tutors::{self, TutorRef},
 };
 
 /// What `recordSession` did with a payload.
@@ -59,9 +59,13 @@ pub async fn record_session(
         Ok(recorded)
     };
     // A concurrent insert of the same new external id makes one of two writers fail on the
-    // unique key; running again sees the other's row and takes the replay/correction path.
+    // unique key; running again sees the other's row and takes the replay/correction path. A
+    // correction that moves a session to another tutor locks that tutor second, which can
+    // deadlock with a writer that holds it and waits for ours: Postgres rolls one back.
     let recorded = match attempt().await {
-        Err(DomainError::Database(e)) if db::is_unique_violation(&e) => attempt().await,
+        Err(DomainError::Database(e)) if db::is_unique_violation(&e) || db::is_deadlock(&e) => {
+            attempt().await
+        }
         other => other,
     }?;
     after_commit(bus, std::slice::from_ref(&recorded)).await;
@@ -196,12 +200,13 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
             outcome: RecordOutcome::Stored,
         });
     }
-    let (session, previous_tutor) = match correct(txn, tutor.id, valid, now).await? {
+    let (session, previous_tutor, previous_student) = match correct(txn, tutor.id, valid, now).await? {
         Corrected::Unchanged(recorded) => return Ok(recorded),
         Corrected::Updated {
             session,
             previous_tutor,
-        } => (session, previous_tutor),
+            previous_student,
+        } => (session, previous_tutor, previous_student),
     };
     let reschedule = match &valid.reschedule {
         Some(r) => Some(
@@ -215,6 +220,14 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
     let is_first = mark_first_sessions(txn, tutor.id, &session.student_ref, session.id)
         .await?
         .unwrap_or(session.is_first_session);
+    // The pair the session left: when it was that pair's first, the next one is now. Another
+    // tutor's pair is re-derived under that tutor's lock, as its own sessions are.
+    if (previous_tutor, previous_student.as_str()) != (tutor.id, session.student_ref.as_str()) {
+        if previous_tutor != tutor.id {
+            tutors::store::lock(txn, &TutorRef::Id(previous_tutor), path).await?;
+        }
+        mark_first_sessions(txn, previous_tutor, &previous_student, session.id).await?;
+    }
     // A tutor the session was moved away from is recomputed too.
     let mut recomputes = vec![RecomputeTutor {
         tutor_id: tutor.id,
@@ -241,10 +254,11 @@ async fn record_in<C: ConnectionTrait + TransactionTrait>(
 enum Corrected {
     /// The same payload: nothing written.
     Unchanged(Recorded),
-    /// A correction, with the tutor the session had before.
+    /// A correction, with the tutor and student the session had before.
     Updated {
         session: session::Model,
         previous_tutor: Uuid,
+        previous_student: String,
     },
 }
 
@@ -273,7 +287,7 @@ async fn correct<C: ConnectionTrait>(
             outcome: RecordOutcome::Unchanged,
         }));
     }
-    let previous_tutor = old.tutor_id;
+    let (previous_tutor, previous_student) = (old.tutor_id, old.student_ref.clone());
     let was_booking = old.status == SessionStatus::Scheduled;
     let mut row: session::ActiveModel = old.into();
     fill(&mut row, tutor_id, valid);
@@ -290,6 +304,7 @@ async fn correct<C: ConnectionTrait>(
     Ok(Corrected::Updated {
         session: updated,
         previous_tutor,
+        previous_student,
     })
 }
 
