@@ -104,6 +104,9 @@ describe('tutorscore dashboard', () => {
     await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(25);
     expect(await page.getByTestId('tutor-count').textContent()).toBe('100 tutors');
     await expect.poll(connection, { timeout: 10_000 }).toBe('connected');
+    // The header names the zone the times are in: the browser's.
+    const zone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(await page.getByText(/^Times in /).textContent()).toContain(zone === 'Etc/UTC' ? 'UTC' : zone);
     await screenshots(page, 'tutors');
   });
 

@@ -9,6 +9,7 @@ import { SessionProvider } from '@/features/auth/components/SessionProvider';
 import { ConnectionIndicator } from '@/features/live/components/ConnectionIndicator';
 import { LiveProvider } from '@/features/live/components/LiveProvider';
 import { useCredentialsRequired } from '@/lib/api-key';
+import { timeZoneLabel } from '@/lib/format';
 import { isUnauthenticated } from '@/lib/graphql-client';
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
@@ -98,6 +99,9 @@ function Shell({ me, children }: { me?: Me; children: ReactNode }) {
           {me && (
             <div className="ml-auto flex flex-wrap items-center gap-x-4 gap-y-1">
               <AccountMenu me={me} />
+              <span className="text-sm text-slate-600" title="Every time on the dashboard is in this time zone (the browser's)">
+                Times in {timeZoneLabel()}
+              </span>
               <ConnectionIndicator />
             </div>
           )}

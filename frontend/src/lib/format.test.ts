@@ -10,6 +10,7 @@ import {
   formatRelative,
   formatScore,
   formatShortDate,
+  timeZoneLabel,
 } from './format';
 
 describe('formatPercent', () => {
@@ -31,6 +32,20 @@ describe('formatNotice', () => {
 describe('dates', () => {
   it('formats a timestamp in words', () => expect(formatDateTime('2026-11-27T15:05:00Z')).toBe('27 Nov 2026, 15:05'));
   it('formats a short date', () => expect(formatShortDate('2026-11-27T15:05:00Z')).toBe('27 Nov'));
+});
+
+describe('timeZoneLabel', () => {
+  const winter = new Date('2026-11-27T12:00:00Z');
+  it('names the zone with its offset', () => {
+    expect(timeZoneLabel('Asia/Kolkata', winter)).toBe('Asia/Kolkata (GMT+5:30)');
+    expect(timeZoneLabel('America/New_York', winter)).toBe('America/New_York (GMT-5)');
+  });
+  it('follows daylight saving time', () =>
+    expect(timeZoneLabel('Europe/Berlin', new Date('2026-07-01T12:00:00Z'))).toBe('Europe/Berlin (GMT+2)'));
+  it('says plain UTC for UTC', () => {
+    expect(timeZoneLabel('UTC', winter)).toBe('UTC');
+    expect(timeZoneLabel('Etc/UTC', winter)).toBe('UTC');
+  });
 });
 
 describe('formatProbability', () => {

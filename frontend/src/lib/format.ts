@@ -28,6 +28,18 @@ export function formatShortDate(iso: string): string {
   return shortDate.format(new Date(iso));
 }
 
+/**
+ * The time zone the dashboard shows every time in (the browser's), with its offset at `at`:
+ * `Asia/Kolkata (GMT+5:30)`; plain `UTC` for UTC.
+ */
+export function timeZoneLabel(zone: string = dateTime.resolvedOptions().timeZone, at: Date = new Date()): string {
+  const offset = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'shortOffset' })
+    .formatToParts(at)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  if (offset === undefined || /^(Etc\/)?(UTC|GMT)$/.test(zone)) return zone === 'Etc/UTC' ? 'UTC' : zone;
+  return `${zone} (${offset})`;
+}
+
 /** A probability (0-1) as a whole percentage; under 1% and over 99% say so. */
 export function formatProbability(p: number): string {
   if (p > 0 && p < 0.01) return '<1%';
