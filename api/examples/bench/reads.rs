@@ -23,6 +23,9 @@ const TUTORS_PAGE: &str = "query { tutors(first: 25, sort: {field: RISK_LEVEL, d
 /// The list the read targets name: 100 tutors with score, windows and flags.
 const TUTORS_LIST: &str = "query { tutors(first: 100) { edges { node { id name score { qualityScore riskLevel computedAt flags { code severity evidence } windows { days rescheduleRate noShowRate lateStartRate earlyEndRate sessions } } } } } }";
 
+/// The same list without scores: what an integrator syncing names asks for.
+const TUTORS_NAMES: &str = "query { tutors(first: 100) { edges { node { id name } } } }";
+
 /// A tutor's page.
 const TUTOR_DETAIL: &str = "query($id: ID!) { tutor(id: $id) { name score { qualityScore riskLevel computedAt flags { code evidence recommendation } windows { days rescheduleRate noShowRate sessions } } scoreHistory { computedAt rescheduleRate7d rescheduleRate30d rescheduleRate90d } weeklyTrend { weekEnd sessions rescheduleRate } recentReschedules { noticeHours reason } sessions(first: 20) { edges { node { scheduledStart status } } } } }";
 
@@ -87,6 +90,7 @@ pub async fn run(system: &mut System, duration: Duration, report: &mut Report) -
     let same = |body: Vec<u8>| -> Make { Box::new(move |_| body.clone()) };
     let page = Api::body(TUTORS_PAGE, json!({}));
     let list = Api::body(TUTORS_LIST, json!({}));
+    let names = Api::body(TUTORS_NAMES, json!({}));
     let overview = Api::body(OVERVIEW, json!({}));
     let detail_ids = ids.clone();
     // Each list twice: as the dashboard asks (answered from the response cache between
@@ -138,6 +142,22 @@ pub async fn run(system: &mut System, duration: Duration, report: &mut Report) -
             CONCURRENCY,
             true,
             same(list),
+            check_tutors,
+        ),
+        (
+            "names100.fresh",
+            "tutors list (100, id and name), no-cache",
+            CONCURRENCY,
+            true,
+            same(names.clone()),
+            check_tutors,
+        ),
+        (
+            "names100.c1.fresh",
+            "tutors list (100, id and name), no-cache",
+            1,
+            true,
+            same(names),
             check_tutors,
         ),
         (

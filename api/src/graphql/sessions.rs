@@ -23,7 +23,7 @@ use super::{
     ids::{id, parse_id},
     live::{Delivery, deliveries},
     loaders::TutorLoader,
-    tutors::Tutor,
+    tutors::{Tutor, score_details},
 };
 use crate::{
     auth::{Role, RoleGuard},
@@ -241,10 +241,11 @@ impl SessionConnection {
             .exists();
         let tutors: HashMap<Uuid, Tutor> = if wants_tutor {
             let ids: HashSet<Uuid> = page.rows.iter().map(|((s, _), _)| s.tutor_id).collect();
-            worker::tutors::read::with_scores(&state.db, ids)
+            let details = score_details(&ctx.look_ahead().field("edges").field("node").field("tutor"));
+            worker::tutors::read::with_scores(&state.db, ids, details)
                 .await?
                 .into_iter()
-                .map(|(t, score)| (t.id, Tutor::new(t, Some(score))))
+                .map(|(t, score)| (t.id, Tutor::listed(t, score, details)))
                 .collect()
         } else {
             HashMap::new()

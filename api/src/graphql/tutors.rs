@@ -1,7 +1,7 @@
 //! Tutors in the API: the `Tutor` type and its fields, the tutors list and look-up, and
 //! `upsertTutor`.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject, dataloader::DataLoader};
+use async_graphql::{Context, ID, InputObject, Lookahead, Object, SimpleObject, dataloader::DataLoader};
 use chrono::{DateTime, Utc};
 use entity::{tutor, tutor_score};
 use worker::{
@@ -10,7 +10,7 @@ use worker::{
     sessions::read::SessionFilter,
     tutors::{
         TutorInput, TutorRef,
-        read::{TutorFilter, TutorSort},
+        read::{ScoreDetails, TutorFilter, TutorSort},
     },
 };
 
@@ -44,6 +44,21 @@ impl Tutor {
             model,
             preloaded_score: score,
         }
+    }
+
+    /// A tutor of a list with the score row loaded beside it, kept when it was loaded whole:
+    /// one without its details is never shown (the `score` field loads its own).
+    pub fn listed(model: tutor::Model, score: Option<tutor_score::Model>, details: ScoreDetails) -> Self {
+        Self::new(model, (details == ScoreDetails::Load).then_some(score))
+    }
+}
+
+/// The score details a selection of tutors needs: none unless it asks for the score.
+pub(super) fn score_details(tutor: &Lookahead<'_>) -> ScoreDetails {
+    if tutor.field("score").exists() {
+        ScoreDetails::Load
+    } else {
+        ScoreDetails::Skip
     }
 }
 
@@ -356,12 +371,14 @@ impl TutorQuery {
             sort.direction == SortDirection::Desc,
         )
         .map_err(ApiError::from)?;
-        let (page, total_count) = worker::tutors::read::list(&state.db, &filter, sort_key, &request)
+        // Only a query that selects scores pays for decoding their explanations.
+        let details = score_details(&ctx.look_ahead().field("edges").field("node"));
+        let (page, total_count) = worker::tutors::read::list(&state.db, &filter, sort_key, &request, details)
             .await
             .map_err(ApiError::from)?;
         let (edges, page_info) = edges(page, |cursor, (t, s)| TutorEdge {
             cursor,
-            node: Tutor::new(t, Some(s)),
+            node: Tutor::listed(t, s, details),
         });
         Ok(TutorConnection {
             edges,

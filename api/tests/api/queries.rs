@@ -140,6 +140,79 @@ async fn every_sort_pages_through_all_tutors_in_order_without_duplicates_or_gaps
     }
 }
 
+/// Every page of `query` (taking `$first`, `$after` and `$sort`) as (tutor id, cursor), and
+/// the nodes.
+async fn walk(app: &TestApp, query: &str, sort: &Value) -> (Vec<(String, String)>, Vec<Value>) {
+    let (mut seen, mut nodes, mut after) = (Vec::new(), Vec::new(), None::<String>);
+    loop {
+        assert!(seen.len() < 1_000, "pagination does not end");
+        let data = app
+            .data(query, json!({ "first": 4, "after": after, "sort": sort }))
+            .await;
+        for edge in data["tutors"]["edges"].as_array().unwrap() {
+            seen.push((
+                edge["node"]["id"].as_str().unwrap().to_owned(),
+                edge["cursor"].as_str().unwrap().to_owned(),
+            ));
+            nodes.push(edge["node"].clone());
+        }
+        if data["tutors"]["pageInfo"]["hasNextPage"] != json!(true) {
+            return (seen, nodes);
+        }
+        after = data["tutors"]["pageInfo"]["endCursor"].as_str().map(String::from);
+    }
+}
+
+/// A page that selects no score loads the scores without their details (the sort and the
+/// cursors need only the typed columns): the same tutors in the same order with the same
+/// cursors as a page that selects them, an unscored tutor included; a page that selects a
+/// score gets the score's details.
+#[tokio::test]
+async fn a_page_without_scores_lists_and_pages_exactly_like_one_with_them() {
+    let (app, summary) = scored_app(11, 300).await;
+    app.tutor("t-unscored", "Not Scored Yet").await;
+    const NARROW: &str = r#"query($first: Int, $after: String, $sort: TutorSortInput) {
+      tutors(first: $first, after: $after, sort: $sort) {
+        pageInfo { hasNextPage endCursor } edges { cursor node { id name } } } }"#;
+    const SCORED: &str = r#"query($first: Int, $after: String, $sort: TutorSortInput) {
+      tutors(first: $first, after: $after, sort: $sort) {
+        pageInfo { hasNextPage endCursor }
+        edges { cursor node { id ...Scored } } } }
+      fragment Scored on Tutor { score { riskLevel flags { code evidence } windows { days sessions } } }"#;
+    for (field, direction) in [
+        ("RISK_LEVEL", "DESC"),
+        ("QUALITY_SCORE", "ASC"),
+        ("SESSIONS_30D", "DESC"),
+        ("NAME", "ASC"),
+        ("COMPUTED_AT", "DESC"),
+    ] {
+        let sort = json!({ "field": field, "direction": direction });
+        let (narrow, _) = walk(&app, NARROW, &sort).await;
+        let (scored, nodes) = walk(&app, SCORED, &sort).await;
+        assert_eq!(
+            narrow.len(),
+            summary.tutors + 1,
+            "{field} {direction}: every tutor"
+        );
+        assert_eq!(narrow, scored, "{field} {direction}: same order, same cursors");
+        let unscored = nodes.iter().filter(|n| n["score"].is_null()).count();
+        assert_eq!(unscored, 1, "{field} {direction}");
+        assert!(
+            nodes
+                .iter()
+                .any(|n| !n["score"]["flags"].as_array().unwrap_or(&vec![]).is_empty()),
+            "{field} {direction}: the selected scores carry their flags"
+        );
+        assert!(
+            nodes
+                .iter()
+                .filter(|n| !n["score"].is_null())
+                .all(|n| n["score"]["windows"].as_array().map(Vec::len) == Some(3)),
+            "{field} {direction}: and their windows"
+        );
+    }
+}
+
 #[tokio::test]
 async fn filters_and_search_narrow_the_list() {
     let (app, summary) = scored_app(20, 700).await;

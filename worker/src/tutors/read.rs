@@ -3,8 +3,8 @@
 
 use entity::{RiskLevel, prelude::*, tutor, tutor_score};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IdenStatic, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, Func, LikeExpr, SimpleExpr},
 };
 use uuid::Uuid;
@@ -17,6 +17,16 @@ use crate::{
 
 /// A tutor with its current score (none until first scored).
 pub type TutorWithScore = (tutor::Model, Option<tutor_score::Model>);
+
+/// Whether score rows are loaded with their `details`, the JSON that explains them (flags,
+/// windows). Decoding it is most of what a page of tutors costs the api; the typed columns
+/// (score, level, rates) serve the sort, the cursors and a query that selects no score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreDetails {
+    Load,
+    /// `details` comes back as `{}`: the row is not one to explain.
+    Skip,
+}
 
 /// What to list.
 #[derive(Debug, Clone, Default)]
@@ -162,6 +172,7 @@ pub async fn list<C: ConnectionTrait>(
     filter: &TutorFilter,
     sort: TutorSort,
     request: &PageRequest,
+    details: ScoreDetails,
 ) -> DomainResult<(Page<TutorWithScore>, u64)> {
     let condition = filter_condition(filter);
     let order = if request.descending {
@@ -186,7 +197,7 @@ pub async fn list<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    let mut rows = with_scores(db, ids.iter().copied()).await?;
+    let mut rows = with_scores(db, ids.iter().copied(), details).await?;
     rows.sort_by_key(|(t, _)| ids.iter().position(|id| *id == t.id));
     let total = Tutor::find()
         .find_also_related(TutorScore)
@@ -205,12 +216,21 @@ pub async fn list<C: ConnectionTrait>(
 pub async fn with_scores<C: ConnectionTrait>(
     db: &C,
     ids: impl IntoIterator<Item = Uuid>,
+    details: ScoreDetails,
 ) -> Result<Vec<TutorWithScore>, DbErr> {
-    Tutor::find()
+    let mut select = Tutor::find()
         .find_also_related(TutorScore)
-        .filter(tutor::Column::Id.is_in(ids))
-        .all(db)
-        .await
+        .filter(tutor::Column::Id.is_in(ids));
+    if details == ScoreDetails::Skip {
+        // The joined score's columns are selected as `B_<column>`.
+        let alias = format!("B_{}", tutor_score::Column::Details.as_str());
+        QueryTrait::query(&mut select).exprs_mut_for_each(|column| {
+            if column.alias.as_ref().is_some_and(|a| a.to_string() == alias) {
+                column.expr = Expr::val(serde_json::json!({}));
+            }
+        });
+    }
+    select.all(db).await
 }
 
 /// Tutors by id, in one statement.
