@@ -211,6 +211,47 @@ async fn a_page_without_scores_lists_and_pages_exactly_like_one_with_them() {
             "{field} {direction}: and their windows"
         );
     }
+
+    // What the narrow pages rest on: skipped, a score row comes without its details and with
+    // the same typed columns; loaded, with them.
+    use worker::tutors::read::{ScoreDetails, with_scores};
+    let ids: Vec<uuid::Uuid> = Tutor::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let scores = |rows: Vec<worker::tutors::read::TutorWithScore>| {
+        let mut scores: Vec<tutor_score::Model> = rows.into_iter().filter_map(|(_, s)| s).collect();
+        scores.sort_by_key(|s| s.tutor_id);
+        scores
+    };
+    let skipped = scores(
+        with_scores(&app.state.db, ids.clone(), ScoreDetails::Skip)
+            .await
+            .unwrap(),
+    );
+    let loaded = scores(with_scores(&app.state.db, ids, ScoreDetails::Load).await.unwrap());
+    assert_eq!(
+        skipped.len(),
+        summary.tutors,
+        "every scored tutor has its score row"
+    );
+    for (skipped, loaded) in skipped.iter().zip(&loaded) {
+        assert_eq!(skipped.details, json!({}));
+        assert_ne!(loaded.details, json!({}));
+        let typed = |s: &tutor_score::Model| {
+            (
+                s.tutor_id,
+                s.quality_score,
+                s.risk_level,
+                s.sessions_30d,
+                s.version,
+            )
+        };
+        assert_eq!(typed(skipped), typed(loaded));
+    }
 }
 
 #[tokio::test]
