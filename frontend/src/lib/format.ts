@@ -36,8 +36,8 @@ export function timeZoneLabel(zone: string = dateTime.resolvedOptions().timeZone
   const offset = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'shortOffset' })
     .formatToParts(at)
     .find((part) => part.type === 'timeZoneName')?.value;
-  if (offset === undefined || /^(Etc\/)?(UTC|GMT)$/.test(zone)) return zone === 'Etc/UTC' ? 'UTC' : zone;
-  return `${zone} (${offset})`;
+  if (/^(Etc\/)?(UTC|GMT)$/.test(zone)) return 'UTC';
+  return offset === undefined ? zone : `${zone} (${offset})`;
 }
 
 /** A probability (0-1) as a whole percentage; under 1% and over 99% say so. */
