@@ -265,9 +265,8 @@ async fn tutors_csv(
         let (db, filter) = (db.clone(), filter.clone());
         Box::pin(async move {
             let request = PageRequest::new(PAGE_ROWS, after.as_deref(), sort_key.name(), descending)?;
-            let (page, _) =
-                tutors::read::list(&db, &filter, sort_key, &request, tutors::read::ScoreDetails::Skip)
-                    .await?;
+            let page = tutors::read::list(&db, &filter, sort_key, &request, tutors::read::ScoreDetails::Skip)
+                .await?;
             let cursor = next_cursor(&page);
             let rows = page
                 .rows

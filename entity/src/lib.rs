@@ -1,6 +1,7 @@
 //! The tutorscore tables as SeaORM entities, and nothing else.
 //!
-//! Layout: one module per table; the enums stored as text columns live in [`enums`].
+//! Layout: one module per table; the enums stored as text columns live in [`enums`], and
+//! [`StoredJson`], a JSON column read as its text, in [`stored_json`].
 //! Every id is a UUID (v7, so ids sort by creation time) except `jobs`, `score_history` and
 //! `audit_events`, whose ids are append-only counters. Every timestamp is UTC and set by the application.
 
@@ -18,12 +19,14 @@ pub mod reschedule;
 pub mod score_history;
 pub mod session;
 pub mod sign_in;
+pub mod stored_json;
 pub mod tutor;
 pub mod tutor_note;
 pub mod tutor_score;
 pub mod user;
 
 pub use enums::*;
+pub use stored_json::StoredJson;
 
 /// `use entity::prelude::*` brings every entity in under a readable name.
 pub mod prelude {

@@ -5,7 +5,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::RiskLevel;
+use crate::{RiskLevel, StoredJson};
 
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -29,8 +29,10 @@ pub struct Model {
     pub late_start_rate_30d: f64,
     pub early_end_rate_30d: f64,
     pub sessions_30d: i32,
-    /// The full scoring result (windows, flags, evidence, recommendations).
-    pub details: Json,
+    /// The full scoring result (windows, flags, evidence, recommendations): a
+    /// `worker::scoring::ScoreReport`, decoded only where it is shown.
+    #[sea_orm(column_type = "JsonBinary")]
+    pub details: StoredJson,
     pub computed_at: DateTimeUtc,
     /// Grows by one on every recompute; subscribers drop events older than what they hold.
     pub version: i64,

@@ -54,7 +54,7 @@ impl TutorScore {
 impl TutorScore {
     /// From a stored score row.
     pub fn from_row(row: &tutor_score::Model) -> Result<Self, ApiError> {
-        let report: ScoreReport = serde::Deserialize::deserialize(&row.details).map_err(|e| {
+        let report: ScoreReport = row.details.decode().map_err(|e| {
             ApiError::Internal(anyhow::anyhow!(
                 "stored score details of {} unreadable: {e}",
                 row.tutor_id

@@ -1,7 +1,9 @@
 //! Tutors in the API: the `Tutor` type and its fields, the tutors list and look-up, and
 //! `upsertTutor`.
 
-use async_graphql::{Context, ID, InputObject, Lookahead, Object, SimpleObject, dataloader::DataLoader};
+use async_graphql::{
+    ComplexObject, Context, ID, InputObject, Lookahead, Object, SimpleObject, dataloader::DataLoader,
+};
 use chrono::{DateTime, Utc};
 use entity::{tutor, tutor_score};
 use worker::{
@@ -91,15 +93,19 @@ impl Tutor {
 
     /// The current score; null until the tutor's first session has been scored.
     async fn score(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TutorScore>> {
+        let loaded;
         let row = match &self.preloaded_score {
-            Some(row) => row.clone(),
-            None => ctx
-                .data_unchecked::<DataLoader<ScoreLoader>>()
-                .load_one(self.model.id)
-                .await
-                .map_err(|e| ApiError::from(e.as_ref().clone()))?,
+            Some(row) => row.as_ref(),
+            None => {
+                loaded = ctx
+                    .data_unchecked::<DataLoader<ScoreLoader>>()
+                    .load_one(self.model.id)
+                    .await
+                    .map_err(|e| ApiError::from(e.as_ref().clone()))?;
+                loaded.as_ref()
+            }
         };
-        Ok(row.as_ref().map(TutorScore::from_row).transpose()?)
+        Ok(row.map(TutorScore::from_row).transpose()?)
     }
 
     /// Score history points, oldest first (the latest `last` points, at most 500).
@@ -286,11 +292,23 @@ pub struct TutorSortInput {
 
 /// A page of tutors.
 #[derive(SimpleObject, Debug)]
+#[graphql(complex)]
 pub struct TutorConnection {
     pub edges: Vec<TutorEdge>,
     pub page_info: PageInfo,
+    #[graphql(skip)]
+    pub filter: TutorFilter,
+}
+
+#[ComplexObject]
+impl TutorConnection {
     /// Tutors matching the filter and search, over all pages.
-    pub total_count: u64,
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let state = ctx.data_unchecked::<AppState>();
+        Ok(worker::tutors::read::count(&state.db, &self.filter)
+            .await
+            .map_err(ApiError::from)?)
+    }
 }
 
 /// A tutor and its cursor.
@@ -373,7 +391,7 @@ impl TutorQuery {
         .map_err(ApiError::from)?;
         // Only a query that selects scores pays for decoding their explanations.
         let details = score_details(&ctx.look_ahead().field("edges").field("node"));
-        let (page, total_count) = worker::tutors::read::list(&state.db, &filter, sort_key, &request, details)
+        let page = worker::tutors::read::list(&state.db, &filter, sort_key, &request, details)
             .await
             .map_err(ApiError::from)?;
         let (edges, page_info) = edges(page, |cursor, (t, s)| TutorEdge {
@@ -383,7 +401,7 @@ impl TutorQuery {
         Ok(TutorConnection {
             edges,
             page_info,
-            total_count,
+            filter,
         })
     }
 

@@ -382,7 +382,8 @@ async fn service_mode_fault_postgres_restart_fails_fast_and_everything_recovers_
         matches_fresh_recompute(&db, &score).await,
         "the worker recovered and scored the latest sessions"
     );
-    assert_eq!(score.details["windows"][2]["sessions"], stored);
+    let details: serde_json::Value = score.details.decode().unwrap();
+    assert_eq!(details["windows"][2]["sessions"], stored);
 }
 
 #[tokio::test]

@@ -267,7 +267,7 @@ pub async fn until_drained(db: &sea_orm::DatabaseConnection, limit: Duration) {
 /// stored or as warnings).
 pub async fn matches_fresh_recompute(db: &sea_orm::DatabaseConnection, row: &tutor_score::Model) -> bool {
     let config = ScoringConfig::default();
-    let stored: ScoreReport = serde_json::from_value(row.details.clone()).unwrap();
+    let stored: ScoreReport = row.details.decode().unwrap();
     let at: DateTime<Utc> = row.computed_at;
     let facts = sessions::read::facts(db, row.tutor_id, at, &config)
         .await

@@ -35,7 +35,7 @@ pub fn next_run(now: DateTime<Utc>, config: &MailConfig) -> DateTime<Utc> {
 }
 
 fn digest_tutor(score: &tutor_score::Model, tutor: &entity::tutor::Model, public_url: &str) -> DigestTutor {
-    let report: Option<ScoreReport> = serde::Deserialize::deserialize(&score.details).ok();
+    let report: Option<ScoreReport> = score.details.decode().ok();
     DigestTutor {
         name: tutor.name.clone(),
         external_id: tutor.external_id.clone(),

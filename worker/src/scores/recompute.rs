@@ -13,12 +13,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{RiskLevel, prelude::*, score_history, session, tutor, tutor_score};
+use entity::{RiskLevel, StoredJson, prelude::*, score_history, session, tutor, tutor_score};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, QueryFilter, QueryOrder,
     QuerySelect, Set, sea_query::OnConflict,
 };
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
@@ -388,7 +387,7 @@ async fn apply_effects<C: ConnectionTrait>(
 /// The flags a stored score holds, with their severity, for the next computation's hysteresis:
 /// from the stored report, or, should it not parse, from `flag_codes` (as warnings).
 fn held_flags(previous: &tutor_score::Model) -> Vec<(FlagCode, Severity)> {
-    match ScoreReport::deserialize(&previous.details) {
+    match previous.details.decode::<ScoreReport>() {
         Ok(report) => report.held_flags(),
         Err(_) => previous
             .flag_codes
@@ -455,7 +454,7 @@ async fn store_scores<C: ConnectionTrait>(db: &C, scored: &[Scored<'_>]) -> Resu
             late_start_rate_30d: Set(f.late_start_30d),
             early_end_rate_30d: Set(f.early_end_30d),
             sessions_30d: Set(f.sessions_30d),
-            details: Set(serde_json::to_value(report).expect("reports serialise")),
+            details: Set(StoredJson::encode(report).expect("reports serialise")),
             computed_at: Set(report.computed_at),
             version: Set(s.version),
         }

@@ -1,4 +1,4 @@
-//! Reading tutors: the tutors list (filter, search, sort, keyset pages, the total count) over
+//! Reading tutors: the tutors list (filter, search, sort, keyset pages) and its count over
 //! tutors joined with their current scores, and look-ups by id.
 
 use entity::{RiskLevel, prelude::*, tutor, tutor_score};
@@ -166,15 +166,14 @@ fn filter_condition(filter: &TutorFilter) -> Condition {
     condition
 }
 
-/// One page of the tutors list and the number of tutors matching the filter.
+/// One page of the tutors list.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     filter: &TutorFilter,
     sort: TutorSort,
     request: &PageRequest,
     details: ScoreDetails,
-) -> DomainResult<(Page<TutorWithScore>, u64)> {
-    let condition = filter_condition(filter);
+) -> DomainResult<Page<TutorWithScore>> {
     let order = if request.descending {
         Order::Desc
     } else {
@@ -186,7 +185,7 @@ pub async fn list<C: ConnectionTrait>(
         .select_only()
         .column(tutor::Column::Id)
         .left_join(TutorScore)
-        .filter(condition.clone());
+        .filter(filter_condition(filter));
     if let Some(beyond) = request.beyond(sort.expr(), Expr::col((Tutor, tutor::Column::Id))) {
         ids = ids.filter(beyond);
     }
@@ -199,17 +198,21 @@ pub async fn list<C: ConnectionTrait>(
         .await?;
     let mut rows = with_scores(db, ids.iter().copied(), details).await?;
     rows.sort_by_key(|(t, _)| ids.iter().position(|id| *id == t.id));
-    let total = Tutor::find()
-        .find_also_related(TutorScore)
-        .filter(condition)
-        .count(db)
-        .await?;
-    let page = request.page(rows, |(t, s)| Cursor {
+    Ok(request.page(rows, |(t, s)| Cursor {
         sort: sort.name().into(),
         key: sort.key(t, s.as_ref()),
         id: t.id,
-    });
-    Ok((page, total))
+    }))
+}
+
+/// The number of tutors the filter matches, over all pages (apart from [`list`]: a page that
+/// shows no total does not pay for counting).
+pub async fn count<C: ConnectionTrait>(db: &C, filter: &TutorFilter) -> Result<u64, DbErr> {
+    Tutor::find()
+        .left_join(TutorScore)
+        .filter(filter_condition(filter))
+        .count(db)
+        .await
 }
 
 /// Tutors with their scores by id, in one statement.

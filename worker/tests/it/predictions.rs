@@ -46,7 +46,7 @@ async fn a_booking_counts_in_no_rate_and_past_its_grace_shows_as_outcome_missing
     );
     w.drain().await;
     let row = TutorScore::find_by_id(t.id).one(w.db()).await.unwrap().unwrap();
-    let report: worker::scoring::ScoreReport = serde_json::from_value(row.details).unwrap();
+    let report: worker::scoring::ScoreReport = row.details.decode().unwrap();
     let week = report.window(7).unwrap();
     assert_eq!(
         (week.sessions, week.outcomes_missing),
@@ -79,7 +79,7 @@ async fn a_booking_counts_in_no_rate_and_past_its_grace_shows_as_outcome_missing
     );
     w.drain().await;
     let row = TutorScore::find_by_id(t.id).one(w.db()).await.unwrap().unwrap();
-    let report: worker::scoring::ScoreReport = serde_json::from_value(row.details).unwrap();
+    let report: worker::scoring::ScoreReport = row.details.decode().unwrap();
     let week = report.window(7).unwrap();
     assert_eq!(
         (week.sessions, week.tutor_no_shows, week.outcomes_missing),

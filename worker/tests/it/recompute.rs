@@ -139,7 +139,7 @@ async fn stored(world: &TestWorld) -> Vec<String> {
             s.late_start_rate_30d,
             s.early_end_rate_30d,
             s.sessions_30d,
-            s.details,
+            s.details.as_str(),
         ));
     }
     for h in ScoreHistory::find().all(db).await.unwrap() {

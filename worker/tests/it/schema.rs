@@ -275,7 +275,7 @@ async fn constraints_reject_bad_rows() {
         late_start_rate_30d: Set(0.0),
         early_end_rate_30d: Set(0.0),
         sessions_30d: Set(1),
-        details: Set(serde_json::json!({})),
+        details: Set(entity::StoredJson::encode(&serde_json::json!({})).unwrap()),
         computed_at: Set(t0()),
         version: Set(1),
     };

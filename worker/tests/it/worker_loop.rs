@@ -29,7 +29,7 @@ async fn stored_report(db: &DatabaseConnection, tutor_id: Uuid) -> (tutor_score:
         .await
         .unwrap()
         .expect("score stored");
-    let report = serde_json::from_value(row.details.clone()).unwrap();
+    let report = row.details.decode().unwrap();
     (row, report)
 }
 
@@ -440,7 +440,7 @@ async fn every_stored_score_equals_a_from_scratch_recompute() {
                 .all(|p| p.computed_at < now())
         );
         let fresh = scoring::score(&facts, now(), &[], &config);
-        let stored: ScoreReport = serde_json::from_value(row.details).unwrap();
+        let stored: ScoreReport = row.details.decode().unwrap();
         assert_eq!(stored, fresh);
     }
 }
