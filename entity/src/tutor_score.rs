@@ -30,7 +30,8 @@ pub struct Model {
     pub early_end_rate_30d: f64,
     pub sessions_30d: i32,
     /// The full scoring result (windows, flags, evidence, recommendations): a
-    /// `worker::scoring::ScoreReport`, decoded only where it is shown.
+    /// `worker::scoring::ScoreReport`, decoded by whatever reads it (the score field, the
+    /// digest, the next recompute's hysteresis).
     #[sea_orm(column_type = "JsonBinary")]
     pub details: StoredJson,
     pub computed_at: DateTimeUtc,
